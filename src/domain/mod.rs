@@ -1,0 +1,8 @@
+//! Pure domain types shared by every layer: what a source is, what an article is,
+//! and the shapes podcast transcripts are stored in. No I/O happens here.
+
+mod article;
+mod source;
+
+pub use article::{Article, Chapter, EpisodeMedia, ParsedFeed, Segment, TranscriptRef};
+pub use source::{FailureClass, SourceKind, SourceStatus};

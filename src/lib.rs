@@ -1,0 +1,20 @@
+//! newsdesk: an AI-news desk for chat servers.
+//!
+//! Data flows one way through the modules:
+//!
+//! - [`sources`] fetches feeds over HTTP (conditional GET, limits, SSRF guard), parses
+//!   them into [`domain::Article`]s, reads podcast transcripts and OPML files, and ships
+//!   the default AI source pack.
+//! - [`store`] is the only module that speaks SQL: sources with their health, articles,
+//!   transcripts and the FTS5 search index, in one SQLite file.
+//! - [`app`] wires configuration, store and HTTP client together and runs the work the
+//!   CLI asks for (polling, source management, search).
+//! - [`cli`] is the command-line surface the thin `main.rs` hands over to.
+//! - [`config`] holds the typed, layered settings.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod sources;
+pub mod store;
