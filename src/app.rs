@@ -1,1 +1,200 @@
-//! Wiring.
+//! Wires settings, the SQLite store and the HTTP fetcher into one [`App`], and carries the
+//! operations the CLI (and later the chat adapters) run on them: source management, the
+//! default pack, OPML, polling and search.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use url::Url;
+
+use crate::config::Settings;
+use crate::domain::SourceKind;
+use crate::poller::{self, PollSummary, SourceOutcome};
+use crate::sources::defaults::DEFAULT_SOURCES;
+use crate::sources::fetch::{ClientBuildError, Fetcher};
+use crate::sources::guard::{Guard, GuardError};
+use crate::sources::normalize::canonical_url;
+use crate::sources::opml::{parse_opml, render_opml, OpmlEntry, OpmlError};
+use crate::store::{NewSource, SearchHit, SourceRow, Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Client(#[from] ClientBuildError),
+}
+
+/// Why a source could not be added. Shown to the user as is.
+#[derive(Debug, thiserror::Error)]
+pub enum AddSourceError {
+    #[error("{0:?} is not a valid URL: {1}")]
+    InvalidUrl(String, url::ParseError),
+    #[error("refused {url}: {reason}")]
+    Refused { url: String, reason: GuardError },
+    #[error("{0} is already a source")]
+    AlreadyExists(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What an OPML import did, entry by entry.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub added: Vec<String>,
+    pub existing: Vec<String>,
+    pub refused: Vec<(String, String)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Opml(#[from] OpmlError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The running newsdesk: settings, store and HTTP client.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub settings: Arc<Settings>,
+    pub store: Store,
+    pub fetcher: Arc<Fetcher>,
+}
+
+impl App {
+    pub async fn build(settings: Settings) -> Result<App, AppError> {
+        let store = Store::open(&settings.database).await?;
+        let guard = Guard {
+            allow_private: settings.sources.allow_private,
+        };
+        let fetcher = Fetcher::new(&settings.fetch, guard)?;
+        Ok(App {
+            settings: Arc::new(settings),
+            store,
+            fetcher: Arc::new(fetcher),
+        })
+    }
+
+    /// Adds a source after checking it against the SSRF guard (with DNS). A host that does not
+    /// resolve now is still added: it may be a transient failure, and every fetch re-checks.
+    pub async fn add_source(
+        &self,
+        raw_url: &str,
+        kind: Option<SourceKind>,
+        name: Option<String>,
+        added_by: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<SourceRow, AddSourceError> {
+        let url = normalize_source_url(raw_url)?;
+        match self.fetcher.guard().check(&url).await {
+            Ok(()) | Err(GuardError::Resolve { .. }) => {}
+            Err(reason) => {
+                return Err(AddSourceError::Refused {
+                    url: url.to_string(),
+                    reason,
+                })
+            }
+        }
+        let new = NewSource {
+            url: url.to_string(),
+            kind: kind.unwrap_or(SourceKind::Feed),
+            title: name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+            added_by,
+        };
+        self.store
+            .add_source(&new, now)
+            .await?
+            .ok_or_else(|| AddSourceError::AlreadyExists(url.to_string()))
+    }
+
+    /// Adds every source of the default pack not already present; returns how many were added.
+    pub async fn install_defaults(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let mut added = 0;
+        for source in DEFAULT_SOURCES {
+            let new = NewSource {
+                url: source.url.to_string(),
+                kind: source.kind,
+                title: Some(source.title.to_string()),
+                added_by: Some("default pack".to_string()),
+            };
+            if self.store.add_source(&new, now).await?.is_some() {
+                added += 1;
+            }
+        }
+        Ok(added)
+    }
+
+    /// Installs the default pack when the store has no sources and the config allows it;
+    /// returns how many were installed.
+    pub async fn ensure_sources(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        if !self.settings.sources.install_defaults || self.store.count_sources().await? > 0 {
+            return Ok(0);
+        }
+        self.install_defaults(now).await
+    }
+
+    pub async fn import_opml(&self, text: &str, now: DateTime<Utc>) -> Result<ImportReport, ImportError> {
+        let entries = parse_opml(text)?;
+        let mut report = ImportReport::default();
+        for entry in entries {
+            match self.add_source(&entry.url, Some(entry.kind), entry.title, Some("opml import".into()), now).await {
+                Ok(row) => report.added.push(row.url),
+                Err(AddSourceError::AlreadyExists(url)) => report.existing.push(url),
+                Err(AddSourceError::Store(e)) => return Err(e.into()),
+                Err(other) => report.refused.push((entry.url, other.to_string())),
+            }
+        }
+        Ok(report)
+    }
+
+    pub async fn export_opml(&self) -> Result<String, StoreError> {
+        let entries: Vec<OpmlEntry> = self
+            .store
+            .list_sources()
+            .await?
+            .into_iter()
+            .map(|s| OpmlEntry {
+                title: s.title.clone(),
+                url: s.url,
+                kind: s.kind,
+            })
+            .collect();
+        Ok(render_opml("newsdesk sources", &entries))
+    }
+
+    pub async fn poll_due(
+        &self,
+        now: DateTime<Utc>,
+        on_start: impl FnOnce(usize),
+        on_done: impl Fn(&SourceOutcome),
+    ) -> Result<PollSummary, StoreError> {
+        poller::poll_due(self, now, on_start, on_done).await
+    }
+
+    pub async fn search(
+        &self,
+        query: &str,
+        days: Option<u32>,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        let since = days.map(|d| now - chrono::Duration::days(i64::from(d)));
+        self.store.search(query, since, limit).await
+    }
+}
+
+/// Source URLs are stored in canonical form, so `http://Example.com/feed#x` and
+/// `http://example.com/feed` are one source; the feed URL keeps its query (minus trackers).
+pub fn normalize_source_url(raw: &str) -> Result<Url, AddSourceError> {
+    let trimmed = raw.trim();
+    let parsed = Url::parse(trimmed).map_err(|e| AddSourceError::InvalidUrl(trimmed.to_string(), e))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(AddSourceError::Refused {
+            url: trimmed.to_string(),
+            reason: GuardError::Scheme(parsed.scheme().to_string()),
+        });
+    }
+    let canonical = canonical_url(parsed.as_str(), None).unwrap_or_else(|| parsed.to_string());
+    Url::parse(&canonical).map_err(|e| AddSourceError::InvalidUrl(trimmed.to_string(), e))
+}

@@ -1,6 +1,422 @@
-//! CLI.
+//! The command-line surface: argument parsing (clap) and the human / JSON output of each
+//! command. Work is delegated to [`crate::app::App`]; this module only formats.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
-#[derive(clap::Parser)]
-pub struct Cli { #[arg(short, long, action = clap::ArgAction::Count)] pub verbose: u8 }
-pub fn init_tracing(_v: u8) {}
-pub async fn run(_cli: Cli) -> anyhow::Result<ExitCode> { Ok(ExitCode::SUCCESS) }
+
+use anyhow::Context;
+use chrono::{DateTime, SecondsFormat, Utc};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+
+use crate::app::App;
+use crate::config::Settings;
+use crate::domain::{SourceKind, SourceStatus};
+use crate::poller::{PollResult, SourceOutcome};
+use crate::store::{SearchHit, SourceRow};
+
+/// newsdesk: an AI-news desk for Discord servers and Matrix rooms.
+#[derive(Debug, Parser)]
+#[command(name = "newsdesk", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Config file (default: $NEWSDESK_CONFIG, else ./newsdesk.toml when present).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// More log output on stderr (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Poll every due source once and store new articles.
+    Fetch,
+    /// Manage the sources newsdesk polls.
+    #[command(subcommand)]
+    Sources(SourcesCommand),
+    /// Search stored articles (full text, best matches first).
+    Search {
+        /// Words or "quoted phrases"; all must match.
+        query: String,
+        /// Only articles published in the last N days.
+        #[arg(long, value_name = "N")]
+        days: Option<u32>,
+        /// At most N results.
+        #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=500))]
+        limit: u32,
+        /// Print a JSON array instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourcesCommand {
+    /// Add a feed or podcast by URL.
+    Add {
+        url: String,
+        /// feed or podcast (podcasts are also detected on the first poll).
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<SourceKind>,
+        /// Display name (default: the feed's own title).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List sources with their health.
+    List {
+        /// Print a JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a source and the articles stored from it.
+    Remove { url: String },
+    /// Re-enable a disabled source and poll it on the next fetch.
+    Enable { url: String },
+    /// Add every feed of an OPML file.
+    Import {
+        #[arg(value_name = "FILE.opml")]
+        file: PathBuf,
+    },
+    /// Print all sources as OPML.
+    Export,
+    /// Add the curated default AI source pack.
+    AddDefaults,
+}
+
+fn parse_kind(text: &str) -> Result<SourceKind, String> {
+    text.parse()
+}
+
+/// Logs go to stderr; stdout carries only command output.
+pub fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info,newsdesk=info",
+        _ => "debug,newsdesk=debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .try_init();
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let settings = Settings::load(cli.config.as_deref())?;
+    let app = App::build(settings).await.context("cannot start newsdesk")?;
+    let result = dispatch(&app, cli.command).await;
+    app.store.close().await;
+    result
+}
+
+async fn dispatch(app: &App, command: Command) -> anyhow::Result<ExitCode> {
+    let now = Utc::now();
+    match command {
+        Command::Fetch => fetch(app, now).await,
+        Command::Sources(sub) => sources(app, sub, now).await,
+        Command::Search {
+            query,
+            days,
+            limit,
+            json,
+        } => {
+            let hits = app.search(&query, days, limit, now).await?;
+            if json {
+                print_json(&hits.iter().map(SearchHitJson::from).collect::<Vec<_>>())?;
+            } else if hits.is_empty() {
+                println!("No articles match {query:?}.");
+            } else {
+                for (i, hit) in hits.iter().enumerate() {
+                    println!("{:>2}. {}", i + 1, hit.title);
+                    println!("    {} · {}", hit.source, hit.published_at.format("%Y-%m-%d %H:%M UTC"));
+                    if let Some(url) = &hit.url {
+                        println!("    {url}");
+                    }
+                    println!("    {}", hit.snippet.replace('\n', " "));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn fetch(app: &App, now: DateTime<Utc>) -> anyhow::Result<ExitCode> {
+    let installed = app.ensure_sources(now).await?;
+    if installed > 0 {
+        println!("No sources yet: installed the default AI source pack ({installed} sources).");
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if !std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} sources {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let summary = app
+        .poll_due(
+            now,
+            |due| bar.set_length(due as u64),
+            |outcome| {
+                bar.inc(1);
+                bar.suspend(|| println!("{}", outcome_line(outcome)));
+            },
+        )
+        .await?;
+    bar.finish_and_clear();
+    println!(
+        "{} source{} polled: {} ok ({} not modified), {} failed; {} new article{}.",
+        summary.sources,
+        plural(summary.sources),
+        summary.ok,
+        summary.not_modified,
+        summary.failed,
+        summary.new_articles,
+        plural(summary.new_articles)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn outcome_line(outcome: &SourceOutcome) -> String {
+    match &outcome.result {
+        PollResult::NotModified => format!("= {} — not modified ({})", outcome.name, outcome.url),
+        PollResult::Fetched {
+            items,
+            new,
+            duplicates,
+            transcripts,
+            ..
+        } => {
+            let mut line = format!("✓ {} — {new} new of {items}", outcome.name);
+            if *duplicates > 0 {
+                line.push_str(&format!(", {duplicates} already from another source"));
+            }
+            if *transcripts > 0 {
+                line.push_str(&format!(", {transcripts} transcript{}", plural(*transcripts)));
+            }
+            line.push_str(&format!(" ({})", outcome.url));
+            line
+        }
+        PollResult::Failed {
+            class,
+            message,
+            failures,
+            disabled,
+        } => {
+            let next = if *disabled {
+                "disabled after a day of failures; `newsdesk sources enable URL` to retry".to_string()
+            } else {
+                format!("retry after {}", outcome.next_poll_at.format("%Y-%m-%d %H:%M UTC"))
+            };
+            format!(
+                "✗ {} — {class}: {message} (failure {failures}; {next}) ({})",
+                outcome.name, outcome.url
+            )
+        }
+    }
+}
+
+async fn sources(app: &App, command: SourcesCommand, now: DateTime<Utc>) -> anyhow::Result<ExitCode> {
+    match command {
+        SourcesCommand::Add { url, kind, name } => {
+            match app.add_source(&url, kind, name, Some("cli".into()), now).await {
+                Ok(row) => {
+                    println!("Added {} ({}) — it will be polled on the next fetch.", row.url, row.kind);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        SourcesCommand::List { json } => {
+            let rows = app.store.list_sources().await?;
+            if json {
+                print_json(&rows.iter().map(SourceJson::from).collect::<Vec<_>>())?;
+            } else if rows.is_empty() {
+                println!("No sources yet. Add one with `newsdesk sources add URL` or `newsdesk sources add-defaults`.");
+            } else {
+                for row in &rows {
+                    println!("{}", source_line(row));
+                }
+                println!("{} source{}.", rows.len(), plural(rows.len()));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SourcesCommand::Remove { url } => {
+            let canonical = crate::app::normalize_source_url(&url).map(|u| u.to_string()).unwrap_or(url.clone());
+            match app.store.remove_source(&canonical).await {
+                Ok(articles) => {
+                    println!("Removed {canonical} and its {articles} article{}.", plural(articles as usize));
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(crate::store::StoreError::NoSuchSource(url)) => {
+                    eprintln!("error: no source with URL {url} (see `newsdesk sources list`)");
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(err) => Err(err.into()),
+            }
+        }
+        SourcesCommand::Enable { url } => {
+            let canonical = crate::app::normalize_source_url(&url).map(|u| u.to_string()).unwrap_or(url.clone());
+            match app.store.enable_source(&canonical, now).await {
+                Ok(()) => {
+                    println!("Enabled {canonical}; it will be polled on the next fetch.");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(crate::store::StoreError::NoSuchSource(url)) => {
+                    eprintln!("error: no source with URL {url} (see `newsdesk sources list`)");
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(err) => Err(err.into()),
+            }
+        }
+        SourcesCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let report = match app.import_opml(&text, now).await {
+                Ok(report) => report,
+                Err(crate::app::ImportError::Opml(err)) => {
+                    eprintln!("error: {}: {err}", file.display());
+                    return Ok(ExitCode::FAILURE);
+                }
+                Err(err) => return Err(err.into()),
+            };
+            for (url, why) in &report.refused {
+                eprintln!("skipped {url}: {why}");
+            }
+            println!(
+                "Imported {}: {} added, {} already present, {} refused.",
+                file.display(),
+                report.added.len(),
+                report.existing.len(),
+                report.refused.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        SourcesCommand::Export => {
+            print!("{}", app.export_opml().await?);
+            Ok(ExitCode::SUCCESS)
+        }
+        SourcesCommand::AddDefaults => {
+            let added = app.install_defaults(now).await?;
+            let total = crate::sources::defaults::DEFAULT_SOURCES.len();
+            println!("Added {added} of the {total} default sources ({} were already present).", total - added);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn source_line(row: &SourceRow) -> String {
+    let health = match row.status() {
+        SourceStatus::New => "🆕 new".to_string(),
+        SourceStatus::Ok => "✅ ok".to_string(),
+        SourceStatus::Failing => format!(
+            "⚠️ failing since {}",
+            row.failing_since.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
+        ),
+        SourceStatus::Disabled => format!(
+            "⛔ disabled since {}",
+            row.disabled_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
+        ),
+    };
+    let mut line = format!(
+        "{health} · {} [{}] · {} article{}\n    {}",
+        row.display_name(),
+        row.kind,
+        row.articles,
+        plural(row.articles as usize),
+        row.url
+    );
+    if let Some(error) = &row.last_error {
+        line.push_str(&format!("\n    last error: {error}"));
+    }
+    line
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct SourceJson<'a> {
+    url: &'a str,
+    title: Option<&'a str>,
+    kind: SourceKind,
+    status: SourceStatus,
+    last_error: Option<&'a str>,
+    last_error_class: Option<&'static str>,
+    last_status: Option<i64>,
+    failures: i64,
+    articles: i64,
+    next_poll_at: String,
+    last_polled_at: Option<String>,
+    failing_since: Option<String>,
+    disabled_at: Option<String>,
+    poll_interval_secs: i64,
+}
+
+impl<'a> From<&'a SourceRow> for SourceJson<'a> {
+    fn from(row: &'a SourceRow) -> Self {
+        SourceJson {
+            url: &row.url,
+            title: row.title.as_deref(),
+            kind: row.kind,
+            status: row.status(),
+            last_error: row.last_error.as_deref(),
+            last_error_class: row.last_error_class.map(|c| c.as_str()),
+            last_status: row.last_status,
+            failures: row.failures,
+            articles: row.articles,
+            next_poll_at: rfc3339(row.next_poll_at),
+            last_polled_at: row.last_polled_at.map(rfc3339),
+            failing_since: row.failing_since.map(rfc3339),
+            disabled_at: row.disabled_at.map(rfc3339),
+            poll_interval_secs: row.poll_interval_secs,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SearchHitJson<'a> {
+    title: &'a str,
+    url: Option<&'a str>,
+    source: &'a str,
+    published_at: String,
+    snippet: &'a str,
+    score: f64,
+}
+
+impl<'a> From<&'a SearchHit> for SearchHitJson<'a> {
+    fn from(hit: &'a SearchHit) -> Self {
+        SearchHitJson {
+            title: &hit.title,
+            url: hit.url.as_deref(),
+            source: &hit.source,
+            published_at: rfc3339(hit.published_at),
+            snippet: &hit.snippet,
+            // bm25 is lower-is-better and negative; users expect higher-is-better.
+            score: -hit.rank,
+        }
+    }
+}

@@ -1,1 +1,348 @@
-//! Typed, layered settings.
+//! Typed, layered settings: built-in defaults → a TOML file → `NEWSDESK_<SECTION>__<KEY>`
+//! environment variables. [`Settings::validate`] rejects values that would make the bot
+//! misbehave, naming the key and the reason. Secrets are wrapped in [`Secret`] so that no
+//! `Debug` or log line can print them.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+/// Environment variable naming the config file when `--config` is not given.
+pub const CONFIG_ENV: &str = "NEWSDESK_CONFIG";
+/// Config file read from the working directory when nothing else names one.
+pub const DEFAULT_CONFIG_FILE: &str = "newsdesk.toml";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config file {0} does not exist")]
+    MissingFile(PathBuf),
+    #[error("invalid configuration: {0}")]
+    Parse(String),
+    #[error("invalid configuration: `{key}` {reason}")]
+    Invalid { key: &'static str, reason: String },
+}
+
+/// A value that must never be printed: `Debug` and `Display` show `[redacted]`.
+#[derive(Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    /// The secret itself, for the one place that sends it (an Authorization header).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    pub database: DatabaseSettings,
+    pub sources: SourceSettings,
+    pub fetch: FetchSettings,
+    pub discord: DiscordSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseSettings {
+    /// SQLite file; its parent folder is created when missing.
+    pub path: PathBuf,
+    /// How long a writer waits for a lock before giving up, in milliseconds.
+    pub busy_timeout_ms: u64,
+    pub max_connections: u32,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        DatabaseSettings {
+            path: PathBuf::from("data/newsdesk.db"),
+            busy_timeout_ms: 5_000,
+            max_connections: 4,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SourceSettings {
+    /// Allow sources whose host resolves to private, loopback, link-local or unspecified
+    /// addresses. Off by default: user-added URLs must not reach the bot's own network.
+    pub allow_private: bool,
+    /// Fetch the article page when a feed item carries only an excerpt.
+    pub full_text: bool,
+    /// Install the default AI source pack on the first `fetch`/`digest` of an empty store.
+    pub install_defaults: bool,
+    /// Fetch `<podcast:transcript>` and `<podcast:chapters>` files of new episodes.
+    pub transcripts: bool,
+}
+
+impl Default for SourceSettings {
+    fn default() -> Self {
+        SourceSettings {
+            allow_private: false,
+            full_text: false,
+            install_defaults: true,
+            transcripts: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FetchSettings {
+    pub user_agent: String,
+    pub connect_timeout_secs: u64,
+    /// Whole-request limit, body included.
+    pub timeout_secs: u64,
+    pub max_redirects: usize,
+    /// Body cap in bytes, applied to the decompressed body as well.
+    pub max_body_bytes: u64,
+    /// Requests in flight across all hosts.
+    pub concurrency: usize,
+    /// Requests in flight to any one host.
+    pub per_host_concurrency: usize,
+    /// Polling interval when the feed gives no ttl / Cache-Control hint, in minutes.
+    pub default_interval_mins: u64,
+    pub min_interval_mins: u64,
+    pub max_interval_mins: u64,
+    /// First retry delay after a failure; doubles with each further failure.
+    pub backoff_base_mins: u64,
+    pub backoff_max_mins: u64,
+    /// A source failing for this long is disabled.
+    pub disable_after_hours: u64,
+}
+
+impl Default for FetchSettings {
+    fn default() -> Self {
+        FetchSettings {
+            user_agent: concat!(
+                "newsdesk/",
+                env!("CARGO_PKG_VERSION"),
+                " (AI news digest bot; feed reader)"
+            )
+            .to_string(),
+            connect_timeout_secs: 10,
+            timeout_secs: 30,
+            max_redirects: 5,
+            max_body_bytes: 5 * 1024 * 1024,
+            concurrency: 16,
+            per_host_concurrency: 2,
+            default_interval_mins: 30,
+            min_interval_mins: 5,
+            max_interval_mins: 360,
+            backoff_base_mins: 5,
+            backoff_max_mins: 24 * 60,
+            disable_after_hours: 24,
+        }
+    }
+}
+
+impl FetchSettings {
+    pub fn connect_timeout(&self) -> Duration {
+        Duration::from_secs(self.connect_timeout_secs)
+    }
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout_secs)
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiscordSettings {
+    /// Bot token. Without one, `newsdesk run` starts in console mode.
+    pub token: Option<Secret>,
+}
+
+impl Settings {
+    /// Loads settings: defaults, then the config file (`explicit`, else `$NEWSDESK_CONFIG`,
+    /// else `./newsdesk.toml` when present), then `NEWSDESK_<SECTION>__<KEY>` variables.
+    pub fn load(explicit: Option<&Path>) -> Result<Settings, ConfigError> {
+        let env_file = std::env::var_os(CONFIG_ENV).map(PathBuf::from);
+        let file = match (explicit, env_file) {
+            (Some(path), _) => Some(path.to_path_buf()),
+            (None, Some(path)) => Some(path),
+            (None, None) => {
+                let local = PathBuf::from(DEFAULT_CONFIG_FILE);
+                local.is_file().then_some(local)
+            }
+        };
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(ConfigError::MissingFile(path));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        // NEWSDESK_CONFIG names the file; it is not a setting.
+        figment = figment.merge(Env::prefixed("NEWSDESK_").ignore(&["config"]).split("__"));
+        Self::from_figment(figment)
+    }
+
+    /// Settings from a TOML string layered over the defaults (no file, no environment).
+    pub fn from_toml(text: &str) -> Result<Settings, ConfigError> {
+        Self::from_figment(Figment::from(Serialized::defaults(Settings::default())).merge(Toml::string(text)))
+    }
+
+    fn from_figment(figment: Figment) -> Result<Settings, ConfigError> {
+        let settings: Settings = figment
+            .extract()
+            .map_err(|err| ConfigError::Parse(describe_figment_error(err)))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Rejects values that parse but make no sense.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key: &'static str, reason: &str| {
+            Err(ConfigError::Invalid {
+                key,
+                reason: reason.to_string(),
+            })
+        };
+        if self.database.path.as_os_str().is_empty() {
+            return invalid("database.path", "must not be empty");
+        }
+        if self.database.max_connections == 0 {
+            return invalid("database.max_connections", "must be at least 1");
+        }
+        let f = &self.fetch;
+        if f.user_agent.trim().is_empty() {
+            return invalid("fetch.user_agent", "must not be empty");
+        }
+        if f.connect_timeout_secs == 0 {
+            return invalid("fetch.connect_timeout_secs", "must be at least 1 second");
+        }
+        if f.timeout_secs == 0 {
+            return invalid("fetch.timeout_secs", "must be at least 1 second");
+        }
+        if f.max_redirects > 20 {
+            return invalid("fetch.max_redirects", "must be 20 or fewer");
+        }
+        if f.max_body_bytes < 1024 {
+            return invalid("fetch.max_body_bytes", "must be at least 1024 bytes");
+        }
+        if f.concurrency == 0 {
+            return invalid("fetch.concurrency", "must be at least 1");
+        }
+        if f.per_host_concurrency == 0 {
+            return invalid("fetch.per_host_concurrency", "must be at least 1");
+        }
+        if f.min_interval_mins == 0 {
+            return invalid("fetch.min_interval_mins", "must be at least 1 minute");
+        }
+        if f.max_interval_mins < f.min_interval_mins {
+            return invalid("fetch.max_interval_mins", "must not be below fetch.min_interval_mins");
+        }
+        if f.default_interval_mins < f.min_interval_mins || f.default_interval_mins > f.max_interval_mins {
+            return invalid(
+                "fetch.default_interval_mins",
+                "must lie between fetch.min_interval_mins and fetch.max_interval_mins",
+            );
+        }
+        if f.backoff_base_mins == 0 {
+            return invalid("fetch.backoff_base_mins", "must be at least 1 minute");
+        }
+        if f.backoff_max_mins < f.backoff_base_mins {
+            return invalid("fetch.backoff_max_mins", "must not be below fetch.backoff_base_mins");
+        }
+        if f.disable_after_hours == 0 {
+            return invalid("fetch.disable_after_hours", "must be at least 1 hour");
+        }
+        if let Some(token) = &self.discord.token {
+            if token.is_empty() {
+                return invalid("discord.token", "is set but empty; remove it to run in console mode");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// figment errors already name the key ("for key `default.fetch.timeout_secs`"); drop the
+/// profile prefix so the message names the key as the user wrote it.
+fn describe_figment_error(err: figment::Error) -> String {
+    err.into_iter()
+        .map(|e| {
+            let key = e.path.join(".");
+            let what = e.kind.to_string();
+            let origin = e
+                .metadata
+                .as_ref()
+                .map(|m| format!(" (from {})", m.name))
+                .unwrap_or_default();
+            if key.is_empty() {
+                format!("{what}{origin}")
+            } else {
+                format!("`{key}`: {what}{origin}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        Settings::default().validate().unwrap();
+        assert!(!Settings::default().sources.allow_private);
+    }
+
+    #[test]
+    fn toml_overrides_defaults() {
+        let s = Settings::from_toml("[database]\npath = \"/tmp/x.db\"\n[sources]\nallow_private = true\n").unwrap();
+        assert_eq!(s.database.path, PathBuf::from("/tmp/x.db"));
+        assert!(s.sources.allow_private);
+        assert_eq!(s.fetch.timeout_secs, 30);
+    }
+
+    #[test]
+    fn bad_type_names_the_key() {
+        let err = Settings::from_toml("[fetch]\ntimeout_secs = \"soon\"\n").unwrap_err().to_string();
+        assert!(err.contains("fetch.timeout_secs"), "{err}");
+    }
+
+    #[test]
+    fn unknown_key_is_refused() {
+        let err = Settings::from_toml("[fetch]\ntimeout = 3\n").unwrap_err().to_string();
+        assert!(err.contains("timeout"), "{err}");
+    }
+
+    #[test]
+    fn out_of_range_value_names_the_key_and_reason() {
+        let err = Settings::from_toml("[fetch]\nconcurrency = 0\n").unwrap_err().to_string();
+        assert!(err.contains("fetch.concurrency") && err.contains("at least 1"), "{err}");
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Settings::from_toml("[discord]\ntoken = \"abc.def.ghi\"\n").unwrap();
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("abc.def"), "{shown}");
+        assert!(shown.contains("[redacted]"));
+    }
+}

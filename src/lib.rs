@@ -16,5 +16,6 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod poller;
 pub mod sources;
 pub mod store;

@@ -1,0 +1,374 @@
+//! One polling pass: fetch every due source, parse, store, and record each source's health.
+//!
+//! A source's failure is recorded on that source and never stops the others; only a store
+//! that cannot be written ends the pass with an error. The timing rules (interval from
+//! ttl / Cache-Control, spread, backoff, disabling) are pure functions of their inputs.
+
+use std::hash::{Hash, Hasher};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use url::Url;
+
+use crate::app::App;
+use crate::config::FetchSettings;
+use crate::domain::{Article, FailureClass, SourceKind, TranscriptRef};
+use crate::sources::fetch::{FetchError, FetchOutcome, Validators, ACCEPT_FEED};
+use crate::sources::parse::{parse_feed, ParseError};
+use crate::sources::transcript::{parse_chapters, parse_transcript, TranscriptFormat};
+use crate::store::{FailureUpdate, SourceRow, StoreError, SuccessUpdate};
+
+/// How many new episodes of one source get their transcript fetched in one pass; older
+/// episodes of a podcast's first poll stay listed without one.
+const TRANSCRIPTS_PER_POLL: usize = 10;
+
+/// What polling one source did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceOutcome {
+    pub url: String,
+    pub name: String,
+    pub result: PollResult,
+    pub next_poll_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PollResult {
+    /// 304, or a body identical in items to what is stored.
+    NotModified,
+    Fetched {
+        items: usize,
+        new: usize,
+        known: usize,
+        duplicates: usize,
+        transcripts: usize,
+    },
+    Failed {
+        class: FailureClass,
+        message: String,
+        failures: i64,
+        /// True when this failure disabled the source.
+        disabled: bool,
+    },
+}
+
+/// Totals of one pass.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PollSummary {
+    pub sources: usize,
+    pub ok: usize,
+    pub not_modified: usize,
+    pub failed: usize,
+    pub new_articles: usize,
+    pub outcomes: Vec<SourceOutcome>,
+}
+
+/// Interval until the next poll after a success: the feed's own hint (RSS ttl or
+/// Cache-Control max-age) or the default, clamped to the configured bounds.
+pub fn poll_interval(settings: &FetchSettings, ttl_minutes: Option<u32>, max_age: Option<Duration>) -> Duration {
+    let hint = ttl_minutes
+        .map(|m| Duration::from_secs(u64::from(m) * 60))
+        .or(max_age)
+        .unwrap_or(Duration::from_secs(settings.default_interval_mins * 60));
+    hint.clamp(
+        Duration::from_secs(settings.min_interval_mins * 60),
+        Duration::from_secs(settings.max_interval_mins * 60),
+    )
+}
+
+/// A stable offset of up to a tenth of the interval, from a hash of the URL, so that sources
+/// added together do not stay in lockstep.
+pub fn spread(url: &str, interval: Duration) -> Duration {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    url.hash(&mut hasher);
+    let window = (interval.as_secs() / 10).max(1);
+    Duration::from_secs(hasher.finish() % window)
+}
+
+/// Delay before retrying after the `failures`-th consecutive failure: base × 2^(n-1), capped.
+pub fn backoff(settings: &FetchSettings, failures: i64) -> Duration {
+    let exponent = u32::try_from(failures.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
+    let base = settings.backoff_base_mins.saturating_mul(60);
+    let delay = base.saturating_mul(1u64 << exponent);
+    Duration::from_secs(delay.min(settings.backoff_max_mins.saturating_mul(60)))
+}
+
+fn after(now: DateTime<Utc>, delay: Duration) -> DateTime<Utc> {
+    now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(24))
+}
+
+/// Polls every due source once, calling `on_done` as each finishes.
+pub async fn poll_due(
+    app: &App,
+    now: DateTime<Utc>,
+    on_start: impl FnOnce(usize),
+    on_done: impl Fn(&SourceOutcome),
+) -> Result<PollSummary, StoreError> {
+    let due = app.store.due_sources(now).await?;
+    on_start(due.len());
+    let concurrency = app.settings.fetch.concurrency.max(1);
+    let mut results = futures::stream::iter(due.into_iter().map(|source| poll_source(app, source, now)))
+        .buffer_unordered(concurrency);
+    let mut summary = PollSummary::default();
+    while let Some(outcome) = results.next().await {
+        let outcome = outcome?;
+        summary.sources += 1;
+        match &outcome.result {
+            PollResult::NotModified => {
+                summary.ok += 1;
+                summary.not_modified += 1;
+            }
+            PollResult::Fetched { new, .. } => {
+                summary.ok += 1;
+                summary.new_articles += new;
+            }
+            PollResult::Failed { .. } => summary.failed += 1,
+        }
+        on_done(&outcome);
+        summary.outcomes.push(outcome);
+    }
+    Ok(summary)
+}
+
+/// Polls one source and records the result on it.
+pub async fn poll_source(app: &App, source: SourceRow, now: DateTime<Utc>) -> Result<SourceOutcome, StoreError> {
+    let name = source.display_name().to_string();
+    let url = source.url.clone();
+    match fetch_and_store(app, &source, now).await? {
+        Ok((result, update)) => {
+            app.store.record_success(source.id, &update, now).await?;
+            Ok(SourceOutcome {
+                url,
+                name: update.title.clone().filter(|_| source.title.is_none()).unwrap_or(name),
+                result,
+                next_poll_at: update.next_poll_at,
+            })
+        }
+        Err(error) => {
+            let failures = source.failures + 1;
+            let failing_since = source.failing_since.unwrap_or(now);
+            let disable_after = chrono::Duration::hours(
+                i64::try_from(app.settings.fetch.disable_after_hours).unwrap_or(i64::MAX / 3600),
+            );
+            let disable = now - failing_since >= disable_after;
+            let next_poll_at = after(now, backoff(&app.settings.fetch, failures));
+            let update = FailureUpdate {
+                class: error.class,
+                message: error.message.clone(),
+                status: error.status,
+                next_poll_at,
+                disable,
+            };
+            app.store.record_failure(source.id, &update, now).await?;
+            tracing::info!(source = %url, class = %error.class, error = %error.message, "poll failed");
+            Ok(SourceOutcome {
+                url,
+                name,
+                result: PollResult::Failed {
+                    class: error.class,
+                    message: error.message,
+                    failures,
+                    disabled: disable,
+                },
+                next_poll_at,
+            })
+        }
+    }
+}
+
+/// The inner result separates a source's own failure (recorded, not fatal) from a store
+/// failure (fatal to the pass).
+async fn fetch_and_store(
+    app: &App,
+    source: &SourceRow,
+    now: DateTime<Utc>,
+) -> Result<Result<(PollResult, SuccessUpdate), FetchError>, StoreError> {
+    let fetch_settings = &app.settings.fetch;
+    let url = match Url::parse(&source.url) {
+        Ok(url) => url,
+        Err(e) => {
+            return Ok(Err(FetchError {
+                class: FailureClass::Blocked,
+                message: format!("the stored URL is not valid: {e}"),
+                status: None,
+            }))
+        }
+    };
+    let validators = Validators {
+        etag: source.etag.clone(),
+        last_modified: source.last_modified.clone(),
+    };
+    let fetched = match app.fetcher.fetch(&url, &validators, ACCEPT_FEED).await {
+        Ok(FetchOutcome::NotModified { max_age }) => {
+            let interval = match max_age {
+                Some(age) => poll_interval(fetch_settings, None, Some(age)),
+                None => Duration::from_secs(u64::try_from(source.poll_interval_secs).unwrap_or(1800)),
+            };
+            let update = SuccessUpdate {
+                status: 304,
+                etag: None,
+                last_modified: None,
+                title: None,
+                site_url: None,
+                kind: None,
+                interval_secs: i64::try_from(interval.as_secs()).unwrap_or(i64::MAX),
+                next_poll_at: after(now, interval + spread(&source.url, interval)),
+            };
+            return Ok(Ok((PollResult::NotModified, update)));
+        }
+        Ok(FetchOutcome::Fetched(fetched)) => fetched,
+        Err(error) => return Ok(Err(error)),
+    };
+    let parsed = match parse_feed(&fetched.body, fetched.content_type.as_deref(), &fetched.final_url, now) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            let class = match error {
+                ParseError::NotAFeed(_) => FailureClass::NotAFeed,
+                ParseError::Malformed(_) => FailureClass::ParseError,
+            };
+            return Ok(Err(FetchError {
+                class,
+                message: error.to_string(),
+                status: Some(fetched.status),
+            }));
+        }
+    };
+    let outcome = app.store.insert_articles(source.id, &parsed.articles).await?;
+    let inserted: Vec<(&Article, i64)> = outcome
+        .inserted
+        .iter()
+        .filter_map(|(index, id)| parsed.articles.get(*index).map(|a| (a, *id)))
+        .collect();
+    fill_full_text(app, &inserted).await?;
+    let transcripts = fetch_episode_files(app, &inserted).await?;
+
+    let interval = poll_interval(fetch_settings, parsed.ttl_minutes, fetched.max_age);
+    let kind = (source.last_polled_at.is_none() && source.kind == SourceKind::Feed && parsed.looks_like_podcast)
+        .then_some(SourceKind::Podcast);
+    let update = SuccessUpdate {
+        status: fetched.status,
+        etag: fetched.validators.etag.clone(),
+        last_modified: fetched.validators.last_modified.clone(),
+        title: parsed.title.clone().filter(|t| !t.trim().is_empty()),
+        site_url: parsed.site_url.clone(),
+        kind,
+        interval_secs: i64::try_from(interval.as_secs()).unwrap_or(i64::MAX),
+        next_poll_at: after(now, interval + spread(&source.url, interval)),
+    };
+    let result = PollResult::Fetched {
+        items: parsed.articles.len(),
+        new: outcome.inserted.len(),
+        known: outcome.already_known,
+        duplicates: outcome.cross_source_duplicates,
+        transcripts,
+    };
+    Ok(Ok((result, update)))
+}
+
+/// With `sources.full_text`, replaces excerpts of new articles by the text of their page.
+async fn fill_full_text(app: &App, inserted: &[(&Article, i64)]) -> Result<(), StoreError> {
+    if !app.settings.sources.full_text {
+        return Ok(());
+    }
+    let _ = inserted;
+    Ok(())
+}
+
+/// Fetches transcripts and chapters of new episodes; returns how many transcripts were stored.
+async fn fetch_episode_files(app: &App, inserted: &[(&Article, i64)]) -> Result<usize, StoreError> {
+    if !app.settings.sources.transcripts {
+        return Ok(0);
+    }
+    let mut episodes: Vec<&(&Article, i64)> = inserted.iter().filter(|(a, _)| a.episode.is_some()).collect();
+    episodes.sort_by_key(|(a, _)| std::cmp::Reverse(a.published_at));
+    let mut stored = 0;
+    for (article, id) in episodes.into_iter().take(TRANSCRIPTS_PER_POLL) {
+        let Some(episode) = &article.episode else { continue };
+        if let Some((reference, format)) = best_transcript(&episode.transcripts) {
+            match fetch_text(app, &reference.url).await {
+                Ok(body) => match parse_transcript(&body, format) {
+                    Ok(segments) if !segments.is_empty() => {
+                        app.store.save_transcript(*id, &segments).await?;
+                        stored += 1;
+                    }
+                    Ok(_) => app.store.mark_episode_status(*id, Some("empty"), None).await?,
+                    Err(e) => app.store.mark_episode_status(*id, Some(&format!("parse error: {e}")), None).await?,
+                },
+                Err(e) => app.store.mark_episode_status(*id, Some(&format!("{}: {e}", e.class)), None).await?,
+            }
+        }
+        if let Some(chapters_url) = &episode.chapters_url {
+            match fetch_text(app, chapters_url).await {
+                Ok(body) => match parse_chapters(&body) {
+                    Ok(chapters) => app.store.save_chapters(*id, &chapters).await?,
+                    Err(e) => app.store.mark_episode_status(*id, None, Some(&format!("parse error: {e}"))).await?,
+                },
+                Err(e) => app.store.mark_episode_status(*id, None, Some(&format!("{}: {e}", e.class))).await?,
+            }
+        }
+    }
+    Ok(stored)
+}
+
+/// The transcript we can read best: timed, speaker-tagged formats first.
+fn best_transcript(refs: &[TranscriptRef]) -> Option<(&TranscriptRef, TranscriptFormat)> {
+    let preference = |format: TranscriptFormat| match format {
+        TranscriptFormat::Json => 0,
+        TranscriptFormat::WebVtt => 1,
+        TranscriptFormat::Srt => 2,
+        TranscriptFormat::Html => 3,
+        TranscriptFormat::Text => 4,
+    };
+    refs.iter()
+        .filter_map(|r| TranscriptFormat::detect(&r.mime, &r.url).map(|f| (r, f)))
+        .min_by_key(|(_, f)| preference(*f))
+}
+
+async fn fetch_text(app: &App, raw_url: &str) -> Result<String, FetchError> {
+    let url = Url::parse(raw_url).map_err(|e| FetchError {
+        class: FailureClass::Blocked,
+        message: format!("invalid URL {raw_url}: {e}"),
+        status: None,
+    })?;
+    match app.fetcher.fetch(&url, &Validators::default(), "*/*").await? {
+        FetchOutcome::Fetched(fetched) => Ok(String::from_utf8_lossy(&fetched.body).into_owned()),
+        FetchOutcome::NotModified { .. } => Err(FetchError {
+            class: FailureClass::HttpStatus,
+            message: "HTTP 304 to an unconditional request".to_string(),
+            status: Some(304),
+        }),
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interval_uses_hints_and_clamps() {
+        let s = FetchSettings::default();
+        assert_eq!(poll_interval(&s, None, None), Duration::from_secs(30 * 60));
+        assert_eq!(poll_interval(&s, Some(60), None), Duration::from_secs(60 * 60));
+        assert_eq!(poll_interval(&s, Some(1), None), Duration::from_secs(5 * 60));
+        assert_eq!(poll_interval(&s, None, Some(Duration::from_secs(86_400))), Duration::from_secs(6 * 3600));
+        assert_eq!(poll_interval(&s, None, Some(Duration::ZERO)), Duration::from_secs(5 * 60));
+    }
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let s = FetchSettings::default();
+        assert_eq!(backoff(&s, 1), Duration::from_secs(5 * 60));
+        assert_eq!(backoff(&s, 2), Duration::from_secs(10 * 60));
+        assert_eq!(backoff(&s, 4), Duration::from_secs(40 * 60));
+        assert_eq!(backoff(&s, 30), Duration::from_secs(24 * 3600));
+    }
+
+    #[test]
+    fn spread_is_stable_and_bounded() {
+        let interval = Duration::from_secs(1800);
+        let a = spread("https://example.com/feed", interval);
+        assert_eq!(a, spread("https://example.com/feed", interval));
+        assert!(a < Duration::from_secs(180));
+    }
+}

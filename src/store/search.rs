@@ -1,0 +1,105 @@
+//! Full-text search over stored articles: FTS5 with bm25 ranking and a snippet.
+//!
+//! FTS statements use runtime queries: FTS5 columns carry no declared type, which the
+//! compile-time checked macros cannot handle.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::{from_unix, Store, StoreError};
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub article_id: i64,
+    pub title: String,
+    pub url: Option<String>,
+    pub source: String,
+    pub published_at: DateTime<Utc>,
+    pub snippet: String,
+    pub rank: f64,
+}
+
+/// Turns what a user typed into an FTS5 query that cannot be a syntax error: each word or
+/// "quoted phrase" becomes a quoted string, and all must match. Returns `None` when nothing
+/// searchable is left.
+pub fn fts_query(input: &str) -> Option<String> {
+    let mut terms = Vec::new();
+    let mut rest = input.trim();
+    while !rest.is_empty() {
+        if let Some(after_quote) = rest.strip_prefix('"') {
+            let end = after_quote.find('"').unwrap_or(after_quote.len());
+            terms.push(after_quote[..end].to_string());
+            rest = after_quote.get(end + 1..).unwrap_or("").trim_start();
+        } else {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            terms.push(rest[..end].to_string());
+            rest = rest[end..].trim_start();
+        }
+    }
+    let quoted: Vec<String> = terms
+        .into_iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| t.chars().any(char::is_alphanumeric))
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect();
+    (!quoted.is_empty()).then(|| quoted.join(" "))
+}
+
+impl Store {
+    /// Articles matching `query`, best first; `since` limits by publication time.
+    pub async fn search(
+        &self,
+        query: &str,
+        since: Option<DateTime<Utc>>,
+        limit: u32,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        let Some(fts) = fts_query(query) else {
+            return Ok(Vec::new());
+        };
+        let rows = sqlx::query(
+            "SELECT a.id, a.title, a.url, a.published_at,
+                    coalesce(s.title, s.url) AS source,
+                    snippet(articles_fts, 1, '**', '**', '…', 24) AS snippet,
+                    bm25(articles_fts, 5.0, 1.0) AS rank
+             FROM articles_fts
+             JOIN articles a ON a.id = articles_fts.rowid
+             JOIN sources s ON s.id = a.source_id
+             WHERE articles_fts MATCH ? AND a.published_at >= ?
+             ORDER BY rank LIMIT ?",
+        )
+        .bind(fts)
+        .bind(since.map(|t| t.timestamp()).unwrap_or(i64::MIN))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SearchHit {
+                    article_id: row.try_get("id")?,
+                    title: row.try_get("title")?,
+                    url: row.try_get("url")?,
+                    source: row.try_get("source")?,
+                    published_at: from_unix(row.try_get("published_at")?),
+                    snippet: row.try_get("snippet")?,
+                    rank: row.try_get("rank")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::Sql)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn user_input_becomes_safe_fts() {
+        assert_eq!(fts_query("gpt-4 launch").as_deref(), Some("\"gpt-4\" \"launch\""));
+        assert_eq!(fts_query("\"mixture of experts\" moe").as_deref(), Some("\"mixture of experts\" \"moe\""));
+        assert_eq!(fts_query("say \"hi").as_deref(), Some("\"say\" \"hi\""));
+        assert_eq!(fts_query("  -- ** "), None);
+        assert_eq!(fts_query("a\"b"), Some("\"a\"\"b\"".to_string()));
+    }
+}
