@@ -1,6 +1,9 @@
 //! The one integration-test binary: real SQLite files, real HTTP over 127.0.0.1.
 
+mod cli;
+mod config_file;
 mod corpus;
 mod feedparser;
+mod poll;
 mod support;
 mod transcripts;

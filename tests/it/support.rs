@@ -15,3 +15,209 @@ pub fn corpus_dir() -> PathBuf {
     );
     dir
 }
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, Response, StatusCode};
+use axum::routing::get;
+use axum::Router;
+use newsdesk::app::App;
+use newsdesk::config::Settings;
+
+/// One request the feed server saw.
+#[derive(Debug, Clone)]
+pub struct SeenRequest {
+    pub path: String,
+    pub if_none_match: Option<String>,
+    pub if_modified_since: Option<String>,
+}
+
+/// A fixture the server answers with.
+#[derive(Clone)]
+pub struct Fixture {
+    pub body: Vec<u8>,
+    pub content_type: &'static str,
+}
+
+#[derive(Clone, Default)]
+struct ServerState {
+    fixtures: Arc<Mutex<HashMap<String, Fixture>>>,
+    seen: Arc<Mutex<Vec<SeenRequest>>>,
+}
+
+/// An axum server on 127.0.0.1:0 serving fixture feeds with ETag / Last-Modified, plus
+/// misbehaving endpoints: status codes, slow answers, oversized bodies, a gzip bomb and a
+/// redirect loop.
+pub struct FeedServer {
+    pub addr: SocketAddr,
+    state: ServerState,
+}
+
+pub const LAST_MODIFIED: &str = "Mon, 23 Nov 2026 00:00:00 GMT";
+
+impl FeedServer {
+    pub async fn start() -> FeedServer {
+        let state = ServerState::default();
+        let app = Router::new()
+            .route("/feed/{name}", get(serve_fixture))
+            .route("/status/{code}", get(serve_status))
+            .route("/slow", get(serve_slow))
+            .route("/big", get(serve_big))
+            .route("/bomb", get(serve_bomb))
+            .route("/loop/{n}", get(serve_loop))
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        FeedServer { addr, state }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Serves `body` at `/feed/{name}`; returns its URL.
+    pub fn add(&self, name: &str, content_type: &'static str, body: impl Into<Vec<u8>>) -> String {
+        self.state.fixtures.lock().unwrap().insert(
+            name.to_string(),
+            Fixture {
+                body: body.into(),
+                content_type,
+            },
+        );
+        self.url(&format!("/feed/{name}"))
+    }
+
+    pub fn seen(&self) -> Vec<SeenRequest> {
+        self.state.seen.lock().unwrap().clone()
+    }
+}
+
+fn record(state: &ServerState, path: String, headers: &HeaderMap) {
+    let get = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    state.seen.lock().unwrap().push(SeenRequest {
+        path,
+        if_none_match: get(header::IF_NONE_MATCH),
+        if_modified_since: get(header::IF_MODIFIED_SINCE),
+    });
+}
+
+fn etag_of(body: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut h);
+    format!("\"{:x}\"", h.finish())
+}
+
+async fn serve_fixture(
+    State(state): State<ServerState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response<Body> {
+    record(&state, format!("/feed/{name}"), &headers);
+    let fixture = state.fixtures.lock().unwrap().get(&name).cloned();
+    let Some(fixture) = fixture else {
+        return Response::builder().status(404).body(Body::from("no such feed")).unwrap();
+    };
+    let etag = etag_of(&fixture.body);
+    let matches = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str());
+    if matches {
+        return Response::builder()
+            .status(StatusCode::NOT_MODIFIED)
+            .header(header::ETAG, etag)
+            .body(Body::empty())
+            .unwrap();
+    }
+    Response::builder()
+        .header(header::CONTENT_TYPE, fixture.content_type)
+        .header(header::ETAG, etag)
+        .header(header::LAST_MODIFIED, LAST_MODIFIED)
+        .body(Body::from(fixture.body))
+        .unwrap()
+}
+
+async fn serve_status(Path(code): Path<u16>) -> Response<Body> {
+    Response::builder().status(code).body(Body::from("error page")).unwrap()
+}
+
+async fn serve_slow() -> Response<Body> {
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    Response::builder().body(Body::from("<rss/>")).unwrap()
+}
+
+/// Over the 256 KiB cap used by `test_settings`, declared honestly in Content-Length.
+async fn serve_big() -> Response<Body> {
+    let mut body = b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>big</title>".to_vec();
+    body.resize(1024 * 1024, b' ');
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/rss+xml")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+/// A few KiB of gzip that inflate to 64 MiB.
+async fn serve_bomb() -> Response<Body> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>bomb</title>")
+        .unwrap();
+    let zeros = vec![b' '; 1024 * 1024];
+    for _ in 0..64 {
+        encoder.write_all(&zeros).unwrap();
+    }
+    let compressed = encoder.finish().unwrap();
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/rss+xml")
+        .header(header::CONTENT_ENCODING, "gzip")
+        .body(Body::from(compressed))
+        .unwrap()
+}
+
+async fn serve_loop(Path(n): Path<u32>) -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::FOUND)
+        .header(header::LOCATION, format!("/loop/{}", (n + 1) % 2))
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// Settings for tests: a fresh SQLite file in `dir`, loopback allowed (the feed server is on
+/// 127.0.0.1), short timeouts and a small body cap so failure cases are quick.
+pub fn test_settings(dir: &std::path::Path) -> Settings {
+    let mut settings = Settings::default();
+    settings.database.path = dir.join("data").join("newsdesk.db");
+    settings.sources.allow_private = true;
+    settings.sources.install_defaults = false;
+    settings.fetch.timeout_secs = 2;
+    settings.fetch.connect_timeout_secs = 2;
+    settings.fetch.max_body_bytes = 256 * 1024;
+    settings
+}
+
+/// A newsdesk built on a fresh store in its own temporary folder.
+pub struct TestApp {
+    pub app: App,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::build(test_settings(dir.path())).await.unwrap();
+    TestApp { app, dir }
+}
+
+pub async fn spawn_app_with(settings: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = test_settings(dir.path());
+    settings(&mut s);
+    let app = App::build(s).await.unwrap();
+    TestApp { app, dir }
+}
