@@ -14,7 +14,7 @@ use crate::sources::defaults::DEFAULT_SOURCES;
 use crate::sources::fetch::{ClientBuildError, Fetcher};
 use crate::sources::guard::{Guard, GuardError};
 use crate::sources::normalize::canonical_url;
-use crate::sources::opml::{parse_opml, render_opml, OpmlEntry, OpmlError};
+use crate::sources::opml::{OpmlEntry, OpmlError, parse_opml, render_opml};
 use crate::store::{NewSource, SearchHit, SourceRow, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -93,7 +93,7 @@ impl App {
                 return Err(AddSourceError::Refused {
                     url: url.to_string(),
                     reason,
-                })
+                });
             }
         }
         let new = NewSource {
@@ -138,7 +138,16 @@ impl App {
         let entries = parse_opml(text)?;
         let mut report = ImportReport::default();
         for entry in entries {
-            match self.add_source(&entry.url, Some(entry.kind), entry.title, Some("opml import".into()), now).await {
+            match self
+                .add_source(
+                    &entry.url,
+                    Some(entry.kind),
+                    entry.title,
+                    Some("opml import".into()),
+                    now,
+                )
+                .await
+            {
                 Ok(row) => report.added.push(row.url),
                 Err(AddSourceError::AlreadyExists(url)) => report.existing.push(url),
                 Err(AddSourceError::Store(e)) => return Err(e.into()),

@@ -185,11 +185,7 @@ async fn fetch(app: &App, now: DateTime<Utc>) -> anyhow::Result<ExitCode> {
 }
 
 fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
+    if n == 1 { "" } else { "s" }
 }
 
 fn outcome_line(outcome: &SourceOutcome) -> String {
@@ -236,7 +232,10 @@ async fn sources(app: &App, command: SourcesCommand, now: DateTime<Utc>) -> anyh
         SourcesCommand::Add { url, kind, name } => {
             match app.add_source(&url, kind, name, Some("cli".into()), now).await {
                 Ok(row) => {
-                    println!("Added {} ({}) — it will be polled on the next fetch.", row.url, row.kind);
+                    println!(
+                        "Added {} ({}) — it will be polled on the next fetch.",
+                        row.url, row.kind
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(err) => {
@@ -260,10 +259,15 @@ async fn sources(app: &App, command: SourcesCommand, now: DateTime<Utc>) -> anyh
             Ok(ExitCode::SUCCESS)
         }
         SourcesCommand::Remove { url } => {
-            let canonical = crate::app::normalize_source_url(&url).map(|u| u.to_string()).unwrap_or(url.clone());
+            let canonical = crate::app::normalize_source_url(&url)
+                .map(|u| u.to_string())
+                .unwrap_or(url.clone());
             match app.store.remove_source(&canonical).await {
                 Ok(articles) => {
-                    println!("Removed {canonical} and its {articles} article{}.", plural(articles as usize));
+                    println!(
+                        "Removed {canonical} and its {articles} article{}.",
+                        plural(articles as usize)
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(crate::store::StoreError::NoSuchSource(url)) => {
@@ -274,7 +278,9 @@ async fn sources(app: &App, command: SourcesCommand, now: DateTime<Utc>) -> anyh
             }
         }
         SourcesCommand::Enable { url } => {
-            let canonical = crate::app::normalize_source_url(&url).map(|u| u.to_string()).unwrap_or(url.clone());
+            let canonical = crate::app::normalize_source_url(&url)
+                .map(|u| u.to_string())
+                .unwrap_or(url.clone());
             match app.store.enable_source(&canonical, now).await {
                 Ok(()) => {
                     println!("Enabled {canonical}; it will be polled on the next fetch.");
@@ -316,7 +322,10 @@ async fn sources(app: &App, command: SourcesCommand, now: DateTime<Utc>) -> anyh
         SourcesCommand::AddDefaults => {
             let added = app.install_defaults(now).await?;
             let total = crate::sources::defaults::DEFAULT_SOURCES.len();
-            println!("Added {added} of the {total} default sources ({} were already present).", total - added);
+            println!(
+                "Added {added} of the {total} default sources ({} were already present).",
+                total - added
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -328,11 +337,15 @@ fn source_line(row: &SourceRow) -> String {
         SourceStatus::Ok => "✅ ok".to_string(),
         SourceStatus::Failing => format!(
             "⚠️ failing since {}",
-            row.failing_since.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
+            row.failing_since
+                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default()
         ),
         SourceStatus::Disabled => format!(
             "⛔ disabled since {}",
-            row.disabled_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
+            row.disabled_at
+                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default()
         ),
     };
     let mut line = format!(

@@ -7,8 +7,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 /// Environment variable naming the config file when `--config` is not given.
@@ -322,7 +322,9 @@ mod tests {
 
     #[test]
     fn bad_type_names_the_key() {
-        let err = Settings::from_toml("[fetch]\ntimeout_secs = \"soon\"\n").unwrap_err().to_string();
+        let err = Settings::from_toml("[fetch]\ntimeout_secs = \"soon\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("fetch.timeout_secs"), "{err}");
     }
 
@@ -334,7 +336,9 @@ mod tests {
 
     #[test]
     fn out_of_range_value_names_the_key_and_reason() {
-        let err = Settings::from_toml("[fetch]\nconcurrency = 0\n").unwrap_err().to_string();
+        let err = Settings::from_toml("[fetch]\nconcurrency = 0\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("fetch.concurrency") && err.contains("at least 1"), "{err}");
     }
 

@@ -14,9 +14,9 @@ use url::Url;
 use crate::app::App;
 use crate::config::FetchSettings;
 use crate::domain::{Article, FailureClass, SourceKind, TranscriptRef};
-use crate::sources::fetch::{FetchError, FetchOutcome, Validators, ACCEPT_FEED};
-use crate::sources::parse::{parse_feed, ParseError};
-use crate::sources::transcript::{parse_chapters, parse_transcript, TranscriptFormat};
+use crate::sources::fetch::{ACCEPT_FEED, FetchError, FetchOutcome, Validators};
+use crate::sources::parse::{ParseError, parse_feed};
+use crate::sources::transcript::{TranscriptFormat, parse_chapters, parse_transcript};
 use crate::store::{FailureUpdate, SourceRow, StoreError, SuccessUpdate};
 
 /// How many new episodes of one source get their transcript fetched in one pass; older
@@ -191,7 +191,7 @@ async fn fetch_and_store(
                 class: FailureClass::Blocked,
                 message: format!("the stored URL is not valid: {e}"),
                 status: None,
-            }))
+            }));
         }
     };
     let validators = Validators {
@@ -219,7 +219,14 @@ async fn fetch_and_store(
         Ok(FetchOutcome::Fetched(fetched)) => fetched,
         Err(error) => return Ok(Err(error)),
     };
-    let parsed = match parse_feed(&fetched.body, fetched.content_type.as_deref(), &fetched.final_url, now) {
+    // Parsing is CPU work; keep it off the threads that drive the other sources' I/O.
+    let body = fetched.body.clone();
+    let content_type = fetched.content_type.clone();
+    let final_url = fetched.final_url.clone();
+    let parsed = tokio::task::spawn_blocking(move || parse_feed(&body, content_type.as_deref(), &final_url, now))
+        .await
+        .unwrap_or_else(|join_error| Err(ParseError::Malformed(format!("the parser crashed: {join_error}"))));
+    let parsed = match parsed {
         Ok(parsed) => parsed,
         Err(error) => {
             let class = match error {
@@ -292,18 +299,34 @@ async fn fetch_episode_files(app: &App, inserted: &[(&Article, i64)]) -> Result<
                         stored += 1;
                     }
                     Ok(_) => app.store.mark_episode_status(*id, Some("empty"), None).await?,
-                    Err(e) => app.store.mark_episode_status(*id, Some(&format!("parse error: {e}")), None).await?,
+                    Err(e) => {
+                        app.store
+                            .mark_episode_status(*id, Some(&format!("parse error: {e}")), None)
+                            .await?
+                    }
                 },
-                Err(e) => app.store.mark_episode_status(*id, Some(&format!("{}: {e}", e.class)), None).await?,
+                Err(e) => {
+                    app.store
+                        .mark_episode_status(*id, Some(&format!("{}: {e}", e.class)), None)
+                        .await?
+                }
             }
         }
         if let Some(chapters_url) = &episode.chapters_url {
             match fetch_text(app, chapters_url).await {
                 Ok(body) => match parse_chapters(&body) {
                     Ok(chapters) => app.store.save_chapters(*id, &chapters).await?,
-                    Err(e) => app.store.mark_episode_status(*id, None, Some(&format!("parse error: {e}"))).await?,
+                    Err(e) => {
+                        app.store
+                            .mark_episode_status(*id, None, Some(&format!("parse error: {e}")))
+                            .await?
+                    }
                 },
-                Err(e) => app.store.mark_episode_status(*id, None, Some(&format!("{}: {e}", e.class))).await?,
+                Err(e) => {
+                    app.store
+                        .mark_episode_status(*id, None, Some(&format!("{}: {e}", e.class)))
+                        .await?
+                }
             }
         }
     }
@@ -340,7 +363,6 @@ async fn fetch_text(app: &App, raw_url: &str) -> Result<String, FetchError> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,8 +373,14 @@ mod tests {
         assert_eq!(poll_interval(&s, None, None), Duration::from_secs(30 * 60));
         assert_eq!(poll_interval(&s, Some(60), None), Duration::from_secs(60 * 60));
         assert_eq!(poll_interval(&s, Some(1), None), Duration::from_secs(5 * 60));
-        assert_eq!(poll_interval(&s, None, Some(Duration::from_secs(86_400))), Duration::from_secs(6 * 3600));
-        assert_eq!(poll_interval(&s, None, Some(Duration::ZERO)), Duration::from_secs(5 * 60));
+        assert_eq!(
+            poll_interval(&s, None, Some(Duration::from_secs(86_400))),
+            Duration::from_secs(6 * 3600)
+        );
+        assert_eq!(
+            poll_interval(&s, None, Some(Duration::ZERO)),
+            Duration::from_secs(5 * 60)
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
-use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap, HeaderValue};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
@@ -68,7 +68,9 @@ pub struct Fetched {
 #[derive(Debug, Clone)]
 pub enum FetchOutcome {
     /// 304: nothing changed since the validators were issued.
-    NotModified { max_age: Option<Duration> },
+    NotModified {
+        max_age: Option<Duration>,
+    },
     Fetched(Fetched),
 }
 
@@ -247,11 +249,17 @@ impl Fetcher {
         if err.is_timeout() {
             return FetchError::new(
                 FailureClass::Timeout,
-                format!("no complete answer within {} s (fetch.timeout_secs)", self.timeout.as_secs()),
+                format!(
+                    "no complete answer within {} s (fetch.timeout_secs)",
+                    self.timeout.as_secs()
+                ),
             );
         }
         if err.is_decode() {
-            return FetchError::new(FailureClass::ParseError, format!("cannot decode the body: {}", root_cause(err)));
+            return FetchError::new(
+                FailureClass::ParseError,
+                format!("cannot decode the body: {}", root_cause(err)),
+            );
         }
         if err.is_connect() {
             return FetchError::new(FailureClass::Connect, format!("cannot connect: {}", root_cause(err)));

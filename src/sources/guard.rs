@@ -83,9 +83,19 @@ fn forbidden_v4(v4: Ipv4Addr) -> Option<&'static str> {
 fn is_nat64_or_6to4_private(v6: Ipv6Addr) -> bool {
     let s = v6.segments();
     let embedded = if s[0] == 0x2002 {
-        Some(Ipv4Addr::new((s[1] >> 8) as u8, s[1] as u8, (s[2] >> 8) as u8, s[2] as u8))
+        Some(Ipv4Addr::new(
+            (s[1] >> 8) as u8,
+            s[1] as u8,
+            (s[2] >> 8) as u8,
+            s[2] as u8,
+        ))
     } else if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
-        Some(Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8))
+        Some(Ipv4Addr::new(
+            (s[6] >> 8) as u8,
+            s[6] as u8,
+            (s[7] >> 8) as u8,
+            s[7] as u8,
+        ))
     } else {
         None
     };
@@ -236,22 +246,38 @@ mod tests {
     #[test]
     fn literals_are_refused_without_dns() {
         let guard = Guard { allow_private: false };
-        let err = guard.check_static(&Url::parse("http://127.0.0.1:8080/feed").unwrap()).unwrap_err();
+        let err = guard
+            .check_static(&Url::parse("http://127.0.0.1:8080/feed").unwrap())
+            .unwrap_err();
         assert!(err.to_string().contains("loopback"), "{err}");
         assert!(err.to_string().contains("allow_private"), "{err}");
-        let err = guard.check_static(&Url::parse("http://[::1]/feed").unwrap()).unwrap_err();
+        let err = guard
+            .check_static(&Url::parse("http://[::1]/feed").unwrap())
+            .unwrap_err();
         assert!(matches!(err, GuardError::Forbidden { .. }));
-        assert!(guard.check_static(&Url::parse("http://localhost/feed").unwrap()).is_err());
-        assert!(guard.check_static(&Url::parse("ftp://example.com/feed").unwrap()).is_err());
+        assert!(
+            guard
+                .check_static(&Url::parse("http://localhost/feed").unwrap())
+                .is_err()
+        );
+        assert!(
+            guard
+                .check_static(&Url::parse("ftp://example.com/feed").unwrap())
+                .is_err()
+        );
         let open = Guard { allow_private: true };
-        open.check_static(&Url::parse("http://127.0.0.1:8080/feed").unwrap()).unwrap();
+        open.check_static(&Url::parse("http://127.0.0.1:8080/feed").unwrap())
+            .unwrap();
     }
 
     #[tokio::test]
     async fn resolved_names_are_checked() {
         let guard = Guard { allow_private: false };
         // `localhost` resolves to loopback without any network.
-        let err = guard.check(&Url::parse("http://localhost:1/feed").unwrap()).await.unwrap_err();
+        let err = guard
+            .check(&Url::parse("http://localhost:1/feed").unwrap())
+            .await
+            .unwrap_err();
         assert!(matches!(err, GuardError::Forbidden { .. }), "{err}");
     }
 }

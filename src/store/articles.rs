@@ -1,13 +1,11 @@
 //! The `articles` table (plus `article_sightings` and `episodes` rows written with it):
 //! exact dedupe on (source, guid) and on canonical URL across sources.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use super::{from_unix, Store, StoreError};
+use super::{Store, StoreError, from_unix};
 use crate::domain::Article;
 
 /// What storing one feed's articles did.
@@ -48,30 +46,10 @@ pub fn content_hash(article: &Article) -> String {
 }
 
 impl Store {
-    /// The guids of `guids` that this source has already stored (or seen elsewhere).
-    pub async fn known_guids(&self, source_id: i64, guids: &[&str]) -> Result<HashSet<String>, StoreError> {
-        let mut known = HashSet::new();
-        let mut conn = self.pool.acquire().await?;
-        for guid in guids {
-            let hit: Option<i64> = sqlx::query_scalar(
-                "SELECT 1 FROM articles WHERE source_id = ?1 AND guid = ?2
-                 UNION ALL SELECT 1 FROM article_sightings WHERE source_id = ?1 AND guid = ?2 LIMIT 1",
-            )
-            .bind(source_id)
-            .bind(*guid)
-            .fetch_optional(&mut *conn)
-            .await?;
-            if hit.is_some() {
-                known.insert((*guid).to_string());
-            }
-        }
-        Ok(known)
-    }
-
     /// Stores a feed's articles in one transaction, skipping what is already known.
     pub async fn insert_articles(&self, source_id: i64, articles: &[Article]) -> Result<InsertOutcome, StoreError> {
         let mut outcome = InsertOutcome::default();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         for (index, article) in articles.iter().enumerate() {
             let known: Option<i64> = sqlx::query_scalar(
                 "SELECT 1 FROM articles WHERE source_id = ?1 AND guid = ?2
@@ -159,7 +137,9 @@ impl Store {
     }
 
     pub async fn count_articles(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM articles")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// Other sources that carried this article (cross-source duplicates by canonical URL).

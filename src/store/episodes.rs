@@ -8,7 +8,7 @@ use crate::domain::{Chapter, Segment};
 impl Store {
     /// Stores a fetched transcript (replacing any earlier one) and marks the episode.
     pub async fn save_transcript(&self, article_id: i64, segments: &[Segment]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("DELETE FROM transcript_segments WHERE article_id = ?")
             .bind(article_id)
             .execute(&mut *tx)
@@ -55,7 +55,7 @@ impl Store {
     }
 
     pub async fn save_chapters(&self, article_id: i64, chapters: &[Chapter]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("DELETE FROM chapters WHERE article_id = ?")
             .bind(article_id)
             .execute(&mut *tx)
@@ -102,10 +102,11 @@ impl Store {
     }
 
     pub async fn chapters(&self, article_id: i64) -> Result<Vec<Chapter>, StoreError> {
-        let rows = sqlx::query("SELECT start_secs, end_secs, title, url FROM chapters WHERE article_id = ? ORDER BY seq")
-            .bind(article_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT start_secs, end_secs, title, url FROM chapters WHERE article_id = ? ORDER BY seq")
+                .bind(article_id)
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
             .map(|row| {
                 Ok(Chapter {

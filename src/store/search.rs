@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::{from_unix, Store, StoreError};
+use super::{Store, StoreError, from_unix};
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,7 +97,10 @@ mod tests {
     #[test]
     fn user_input_becomes_safe_fts() {
         assert_eq!(fts_query("gpt-4 launch").as_deref(), Some("\"gpt-4\" \"launch\""));
-        assert_eq!(fts_query("\"mixture of experts\" moe").as_deref(), Some("\"mixture of experts\" \"moe\""));
+        assert_eq!(
+            fts_query("\"mixture of experts\" moe").as_deref(),
+            Some("\"mixture of experts\" \"moe\"")
+        );
         assert_eq!(fts_query("say \"hi").as_deref(), Some("\"say\" \"hi\""));
         assert_eq!(fts_query("  -- ** "), None);
         assert_eq!(fts_query("a\"b"), Some("\"a\"\"b\"".to_string()));

@@ -1,10 +1,10 @@
 //! The `sources` table: what we poll, when, and how healthy each source is.
 
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
 
-use super::{from_unix, opt_from_unix, parse_or, Store, StoreError};
+use super::{Store, StoreError, from_unix, opt_from_unix, parse_or};
 use crate::domain::{FailureClass, SourceKind, SourceStatus};
 
 /// A source as stored, with its article count.
@@ -47,7 +47,10 @@ impl SourceRow {
 
     /// The title when known, else the URL.
     pub fn display_name(&self) -> &str {
-        self.title.as_deref().filter(|t| !t.trim().is_empty()).unwrap_or(&self.url)
+        self.title
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or(&self.url)
     }
 
     fn from_row(row: &SqliteRow) -> Result<SourceRow, sqlx::Error> {
@@ -113,7 +116,8 @@ pub struct FailureUpdate {
     pub disable: bool,
 }
 
-const SELECT_SOURCES: &str = "SELECT s.*, (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS articles FROM sources s";
+const SELECT_SOURCES: &str =
+    "SELECT s.*, (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS articles FROM sources s";
 
 impl Store {
     /// Adds a source, due at once. Returns `None` when the URL is already known.
@@ -145,14 +149,18 @@ impl Store {
     }
 
     pub async fn list_sources(&self) -> Result<Vec<SourceRow>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT_SOURCES} ORDER BY lower(coalesce(s.title, s.url))")))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT_SOURCES} ORDER BY lower(coalesce(s.title, s.url))"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(SourceRow::from_row).collect::<Result<_, _>>()?)
     }
 
     pub async fn count_sources(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM sources").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM sources")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// Enabled sources whose next poll time has come, soonest first.
@@ -168,7 +176,7 @@ impl Store {
 
     /// Removes a source and the articles first stored from it; returns how many articles went.
     pub async fn remove_source(&self, url: &str) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let id: Option<i64> = sqlx::query_scalar("SELECT id FROM sources WHERE url = ?")
             .bind(url)
             .fetch_optional(&mut *tx)
@@ -180,7 +188,10 @@ impl Store {
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM sources WHERE id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sources WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(articles)
     }

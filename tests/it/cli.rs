@@ -71,11 +71,24 @@ async fn a_fresh_process_sees_what_the_last_one_stored() {
     assert!(stderr(&out).contains("already"), "{}", stderr(&out));
 
     let fetch = newsdesk(dir.path(), &["--config", &config, "fetch"], &[]).await;
-    assert!(fetch.status.success(), "fetch must exit 0 when sources fail: {}", stderr(&fetch));
+    assert!(
+        fetch.status.success(),
+        "fetch must exit 0 when sources fail: {}",
+        stderr(&fetch)
+    );
     let text = stdout(&fetch);
-    assert_eq!(text.lines().filter(|l| l.contains("/feed/") || l.contains("/status/")).count(), 3, "{text}");
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.contains("/feed/") || l.contains("/status/"))
+            .count(),
+        3,
+        "{text}"
+    );
     assert!(text.contains("404"), "{text}");
-    assert!(text.contains("3 sources polled: 2 ok (0 not modified), 1 failed; 3 new articles."), "{text}");
+    assert!(
+        text.contains("3 sources polled: 2 ok (0 not modified), 1 failed; 3 new articles."),
+        "{text}"
+    );
 
     let list = newsdesk(dir.path(), &["--config", &config, "sources", "list", "--json"], &[]).await;
     assert!(list.status.success(), "{}", stderr(&list));
@@ -83,7 +96,16 @@ async fn a_fresh_process_sees_what_the_last_one_stored() {
     let sources = sources.as_array().unwrap();
     assert_eq!(sources.len(), 3);
     for source in sources {
-        for key in ["url", "title", "kind", "status", "last_error", "failures", "articles", "next_poll_at"] {
+        for key in [
+            "url",
+            "title",
+            "kind",
+            "status",
+            "last_error",
+            "failures",
+            "articles",
+            "next_poll_at",
+        ] {
             assert!(source.get(key).is_some(), "{key} missing in {source}");
         }
     }
@@ -151,7 +173,10 @@ async fn loopback_sources_are_refused_by_default() {
     let out = newsdesk(dir.path(), &["--config", &config, "sources", "add", &url], &[]).await;
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("loopback") && err.contains("sources.allow_private"), "{err}");
+    assert!(
+        err.contains("loopback") && err.contains("sources.allow_private"),
+        "{err}"
+    );
     let list = newsdesk(dir.path(), &["--config", &config, "sources", "list", "--json"], &[]).await;
     assert_eq!(stdout(&list).trim(), "[]");
     assert!(server.seen().is_empty());
@@ -162,20 +187,33 @@ async fn bad_configuration_names_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("bad.toml");
     std::fs::write(&config, "[fetch]\ntimeout_secs = \"soon\"\n").unwrap();
-    let out = newsdesk(dir.path(), &["--config", config.to_str().unwrap(), "sources", "list"], &[]).await;
+    let out = newsdesk(
+        dir.path(),
+        &["--config", config.to_str().unwrap(), "sources", "list"],
+        &[],
+    )
+    .await;
     assert!(!out.status.success());
     assert!(stderr(&out).contains("fetch.timeout_secs"), "{}", stderr(&out));
 
     let out = newsdesk(
         dir.path(),
         &["sources", "list"],
-        &[("NEWSDESK_FETCH__CONCURRENCY", "0"), ("NEWSDESK_DATABASE__PATH", "x.db")],
+        &[
+            ("NEWSDESK_FETCH__CONCURRENCY", "0"),
+            ("NEWSDESK_DATABASE__PATH", "x.db"),
+        ],
     )
     .await;
     assert!(!out.status.success());
     assert!(stderr(&out).contains("fetch.concurrency"), "{}", stderr(&out));
 
-    let out = newsdesk(dir.path(), &["--config", "/nonexistent/newsdesk.toml", "sources", "list"], &[]).await;
+    let out = newsdesk(
+        dir.path(),
+        &["--config", "/nonexistent/newsdesk.toml", "sources", "list"],
+        &[],
+    )
+    .await;
     assert!(!out.status.success());
     assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
 }
@@ -206,7 +244,9 @@ async fn a_newer_schema_is_refused() {
         let store = newsdesk::store::Store::open(&settings).await.unwrap();
         store.close().await;
     }
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap();
     sqlx::query(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
          VALUES (99999, 'from the future', 1, x'00', 0)",
@@ -235,7 +275,10 @@ fn every_command_has_help() {
         vec!["sources", "export", "--help"],
         vec!["sources", "add-defaults", "--help"],
     ] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk")).args(&args).output().unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+            .args(&args)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
     }

@@ -13,7 +13,10 @@ fn example_config_parses_to_the_defaults() {
     }
     let defaults = toml_keys(&Settings::default());
     for key in defaults {
-        assert!(text.contains(&format!("{key} =")), "key {key} is not documented in config.example.toml");
+        assert!(
+            text.contains(&format!("{key} =")),
+            "key {key} is not documented in config.example.toml"
+        );
     }
 }
 

@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 use newsdesk::domain::{FailureClass, SourceStatus};
 use newsdesk::poller::PollResult;
 
-use crate::support::{spawn_app, spawn_app_with, FeedServer, LAST_MODIFIED};
+use crate::support::{FeedServer, LAST_MODIFIED, spawn_app, spawn_app_with};
 
 pub const ALPHA_RSS: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel>
@@ -109,8 +109,22 @@ async fn the_same_story_in_two_feeds_is_one_article() {
         .expect("canonical URL without tracking parameters");
     assert_eq!(t.app.store.sightings(article.id).await.unwrap().len(), 1);
     // Atom: rel=alternate wins over rel=replies; fragments are dropped.
-    assert!(t.app.store.article_by_url("https://beta.example/agents").await.unwrap().is_some());
-    assert!(t.app.store.article_by_url("https://alpha.example/chips").await.unwrap().is_some());
+    assert!(
+        t.app
+            .store
+            .article_by_url("https://beta.example/agents")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        t.app
+            .store
+            .article_by_url("https://alpha.example/chips")
+            .await
+            .unwrap()
+            .is_some()
+    );
     // HTML became text.
     assert!(!article.text.contains('<'), "{}", article.text);
 
@@ -127,7 +141,10 @@ async fn each_broken_source_fails_alone_with_its_class() {
     let now = Utc::now();
     let good = server.add("alpha", "application/rss+xml", ALPHA_RSS);
     let cases = [
-        (server.add("truncated", "application/rss+xml", TRUNCATED), FailureClass::ParseError),
+        (
+            server.add("truncated", "application/rss+xml", TRUNCATED),
+            FailureClass::ParseError,
+        ),
         (server.add("html", "text/html", HTML_PAGE), FailureClass::NotAFeed),
         (server.url("/status/404"), FailureClass::HttpStatus),
         (server.url("/status/500"), FailureClass::HttpStatus),
@@ -152,7 +169,8 @@ async fn each_broken_source_fails_alone_with_its_class() {
         assert_eq!(row.status(), SourceStatus::Failing, "{url}");
         assert_eq!(row.last_error_class, Some(*class), "{url}: {:?}", row.last_error);
         assert_eq!(row.failures, 1);
-        assert!(row.next_poll_at >= now + Duration::minutes(5), "backoff for {url}");
+        // Stored with one-second precision.
+        assert!(row.next_poll_at >= now + Duration::minutes(5) - Duration::seconds(1), "backoff for {url}");
         let error = row.last_error.as_deref().unwrap();
         match url.rsplit('/').next().unwrap() {
             "404" => assert!(error.contains("404"), "{error}"),
@@ -211,7 +229,10 @@ async fn loopback_sources_are_refused_without_allow_private() {
     let url = server.add("alpha", "application/rss+xml", ALPHA_RSS);
     let err = t.app.add_source(&url, None, None, None, now).await.unwrap_err();
     let message = err.to_string();
-    assert!(message.contains("loopback") && message.contains("allow_private"), "{message}");
+    assert!(
+        message.contains("loopback") && message.contains("allow_private"),
+        "{message}"
+    );
 
     // A name that resolves to loopback is refused by the resolver at fetch time too, even
     // when it got into the store some other way (an older config, a DNS change).

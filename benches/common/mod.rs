@@ -1,0 +1,66 @@
+//! Helpers shared by the benchmarks: corpus discovery and peak memory.
+//!
+//! Each benchmark uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// `NEWSDESK_CORPUS_DIR`, or `../shared/corpus` beside the repository.
+pub fn corpus_dir() -> PathBuf {
+    std::env::var_os("NEWSDESK_CORPUS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
+}
+
+/// Feed files of the real-feed corpus sets (fixtures' expected-output files left out).
+pub fn real_feed_files(corpus: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for set in [
+        "feeds/feed-rs",
+        "feeds/rsparser-netnewswire",
+        "feeds/rust-syndication-rss",
+        "feeds/rust-syndication-atom",
+        "podcast/partytime",
+        "podcast/podcastindex-namespace",
+    ] {
+        collect(&corpus.join(set), &mut files);
+    }
+    files.sort();
+    files
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if !matches!(
+                path.file_name().and_then(|n| n.to_str()),
+                Some("html" | "opml" | "docs")
+            ) {
+                collect(&path, out);
+            }
+            continue;
+        }
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let is_feed = name.ends_with(".xml")
+            || name.ends_with(".rss")
+            || name.ends_with(".atom")
+            || (name.ends_with(".json") && !name.ends_with(".serde.json") && !name.contains("chapters"));
+        if is_feed {
+            out.push(path);
+        }
+    }
+}
+
+/// Peak resident set size of this process, in bytes (Linux `VmHWM`).
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
