@@ -196,11 +196,15 @@ fn outcome_line(outcome: &SourceOutcome) -> String {
             new,
             duplicates,
             transcripts,
+            full_texts,
             ..
         } => {
             let mut line = format!("✓ {} — {new} new of {items}", outcome.name);
             if *duplicates > 0 {
                 line.push_str(&format!(", {duplicates} already from another source"));
+            }
+            if *full_texts > 0 {
+                line.push_str(&format!(", {full_texts} full text{}", plural(*full_texts)));
             }
             if *transcripts > 0 {
                 line.push_str(&format!(", {transcripts} transcript{}", plural(*transcripts)));

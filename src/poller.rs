@@ -14,7 +14,8 @@ use url::Url;
 use crate::app::App;
 use crate::config::FetchSettings;
 use crate::domain::{Article, FailureClass, SourceKind, TranscriptRef};
-use crate::sources::fetch::{ACCEPT_FEED, FetchError, FetchOutcome, Validators};
+use crate::sources::fetch::{ACCEPT_FEED, ACCEPT_PAGE, FetchError, FetchOutcome, Validators};
+use crate::sources::fulltext::extract_article;
 use crate::sources::parse::{ParseError, parse_feed};
 use crate::sources::transcript::{TranscriptFormat, parse_chapters, parse_transcript};
 use crate::store::{FailureUpdate, SourceRow, StoreError, SuccessUpdate};
@@ -42,6 +43,8 @@ pub enum PollResult {
         known: usize,
         duplicates: usize,
         transcripts: usize,
+        /// Excerpts replaced by the article page's text (`sources.full_text`).
+        full_texts: usize,
     },
     Failed {
         class: FailureClass,
@@ -246,7 +249,7 @@ async fn fetch_and_store(
         .iter()
         .filter_map(|(index, id)| parsed.articles.get(*index).map(|a| (a, *id)))
         .collect();
-    fill_full_text(app, &inserted).await?;
+    let full_texts = fill_full_text(app, &inserted).await?;
     let transcripts = fetch_episode_files(app, &inserted).await?;
 
     let interval = poll_interval(fetch_settings, parsed.ttl_minutes, fetched.max_age);
@@ -268,17 +271,41 @@ async fn fetch_and_store(
         known: outcome.already_known,
         duplicates: outcome.cross_source_duplicates,
         transcripts,
+        full_texts,
     };
     Ok(Ok((result, update)))
 }
 
 /// With `sources.full_text`, replaces excerpts of new articles by the text of their page.
-async fn fill_full_text(app: &App, inserted: &[(&Article, i64)]) -> Result<(), StoreError> {
+/// An article whose page cannot be fetched or read stays marked excerpt-only.
+async fn fill_full_text(app: &App, inserted: &[(&Article, i64)]) -> Result<usize, StoreError> {
     if !app.settings.sources.full_text {
-        return Ok(());
+        return Ok(0);
     }
-    let _ = inserted;
-    Ok(())
+    let mut filled = 0;
+    for (article, id) in inserted.iter().filter(|(a, _)| a.excerpt_only) {
+        let Some(page_url) = article.url.as_deref().and_then(|u| Url::parse(u).ok()) else {
+            continue;
+        };
+        let html = match app.fetcher.fetch(&page_url, &Validators::default(), ACCEPT_PAGE).await {
+            Ok(FetchOutcome::Fetched(page)) => String::from_utf8_lossy(&page.body).into_owned(),
+            Ok(FetchOutcome::NotModified { .. }) => continue,
+            Err(error) => {
+                tracing::debug!(url = %page_url, %error, "article page not fetched; keeping the excerpt");
+                continue;
+            }
+        };
+        let extracted = tokio::task::spawn_blocking(move || extract_article(&html, &page_url)).await;
+        match extracted {
+            Ok(Ok(text)) => {
+                app.store.set_full_text(*id, &text).await?;
+                filled += 1;
+            }
+            Ok(Err(error)) => tracing::debug!(%error, "no article found in the page; keeping the excerpt"),
+            Err(join_error) => tracing::warn!(%join_error, "full-text extraction crashed; keeping the excerpt"),
+        }
+    }
+    Ok(filled)
 }
 
 /// Fetches transcripts and chapters of new episodes; returns how many transcripts were stored.

@@ -251,3 +251,86 @@ async fn loopback_sources_are_refused_without_allow_private() {
     assert!(row.last_error.unwrap().contains("loopback"));
     assert!(server.seen().is_empty(), "the guarded client must not have connected");
 }
+
+#[tokio::test]
+async fn full_text_replaces_excerpts_and_marks_failures() {
+    let server = FeedServer::start().await;
+    let t = spawn_app_with(|s| s.sources.full_text = true).await;
+    let now = Utc::now();
+    let paragraph = "The new accelerator doubles inference throughput while halving power draw, \
+        according to benchmarks the company published alongside detailed methodology notes. ";
+    let page = format!(
+        "<!DOCTYPE html><html><head><title>Chip news</title></head><body>\
+         <nav><a href='/'>Home</a> <a href='/about'>About</a></nav>\
+         <article><h1>Chip news</h1><p>{}</p><p>{}</p><p>{}</p></article>\
+         <footer>Subscribe to our newsletter</footer></body></html>",
+        paragraph.repeat(3),
+        paragraph.repeat(2),
+        paragraph
+    );
+    let article_url = server.add("article.html", "text/html", page);
+    let missing_url = server.url("/status/404");
+    let feed = format!(
+        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Excerpts</title>
+        <item><title>Chip news</title><link>{article_url}</link><guid>x1</guid>
+          <description>The new accelerator doubles… Read more</description></item>
+        <item><title>Gone</title><link>{missing_url}</link><guid>x2</guid>
+          <description>A teaser… Read more</description></item>
+        </channel></rss>"#
+    );
+    let feed_url = server.add("excerpts", "application/rss+xml", feed);
+    t.app.add_source(&feed_url, None, None, None, now).await.unwrap();
+    let summary = t.app.poll_due(now, |_| {}, |_| {}).await.unwrap();
+    assert_eq!(summary.new_articles, 2, "{:?}", summary.outcomes);
+
+    let full = t.app.store.article_by_url(&article_url).await.unwrap().unwrap();
+    assert!(!full.excerpt_only, "{}", full.text);
+    assert!(full.text.contains("halving power draw"), "{}", full.text);
+    assert!(!full.text.contains("Subscribe to our newsletter"), "{}", full.text);
+    let teaser = t.app.store.article_by_url(&missing_url).await.unwrap().unwrap();
+    assert!(teaser.excerpt_only);
+}
+
+#[tokio::test]
+async fn podcast_episodes_get_transcripts_and_chapters() {
+    let server = FeedServer::start().await;
+    let t = spawn_app().await;
+    let now = Utc::now();
+    let vtt = "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\n<v Alice>Welcome to the show.</v>\n\n\
+               00:00:04.000 --> 00:00:09.500\n<v Bob>Today: a new open-weights model.</v>\n";
+    let chapters = r#"{"version":"1.2.0","chapters":[{"startTime":0,"title":"Intro"},{"startTime":4,"title":"Models"}]}"#;
+    let vtt_url = server.add("ep1.vtt", "text/vtt", vtt);
+    let chapters_url = server.add("ep1-chapters.json", "application/json+chapters", chapters);
+    let feed = format!(
+        r#"<?xml version="1.0"?>
+<rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">
+<channel><title>AI Pod</title><link>https://pod.example/</link>
+<item><title>Episode 1</title><guid>ep1</guid><link>https://pod.example/ep1</link>
+  <pubDate>Sun, 22 Nov 2026 10:00:00 GMT</pubDate>
+  <enclosure url="https://pod.example/ep1.mp3" length="1000" type="audio/mpeg"/>
+  <itunes:duration>00:10:00</itunes:duration>
+  <podcast:transcript url="{vtt_url}" type="text/vtt" language="en"/>
+  <podcast:chapters url="{chapters_url}" type="application/json+chapters"/>
+  <description>We talk about models.</description>
+</item></channel></rss>"#
+    );
+    let feed_url = server.add("pod", "application/rss+xml", feed);
+    t.app.add_source(&feed_url, None, None, None, now).await.unwrap();
+    let summary = t.app.poll_due(now, |_| {}, |_| {}).await.unwrap();
+    assert_eq!(summary.failed, 0, "{:?}", summary.outcomes);
+    match &summary.outcomes[0].result {
+        PollResult::Fetched { transcripts, .. } => assert_eq!(*transcripts, 1),
+        other => panic!("{other:?}"),
+    }
+    let source = t.app.store.source_by_url(&feed_url).await.unwrap().unwrap();
+    assert_eq!(source.kind, newsdesk::domain::SourceKind::Podcast, "detected on first poll");
+    let episode = t.app.store.article_by_url("https://pod.example/ep1").await.unwrap().unwrap();
+    let segments = t.app.store.transcript(episode.id).await.unwrap();
+    assert_eq!(segments.len(), 2);
+    assert_eq!(segments[0].speaker.as_deref(), Some("Alice"));
+    assert_eq!(segments[1].start, Some(4.0));
+    assert_eq!(segments[1].text, "Today: a new open-weights model.");
+    let chapters = t.app.store.chapters(episode.id).await.unwrap();
+    assert_eq!(chapters.len(), 2);
+    assert_eq!(chapters[1].title, "Models");
+}
