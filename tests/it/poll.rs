@@ -334,3 +334,23 @@ async fn podcast_episodes_get_transcripts_and_chapters() {
     assert_eq!(chapters.len(), 2);
     assert_eq!(chapters[1].title, "Models");
 }
+
+#[tokio::test]
+async fn the_default_pack_is_installed_once_into_an_empty_store() {
+    let t = spawn_app_with(|s| s.sources.install_defaults = true).await;
+    let now = Utc::now();
+    let installed = t.app.ensure_sources(now).await.unwrap();
+    let pack = newsdesk::sources::defaults::DEFAULT_SOURCES;
+    assert!(pack.len() >= 40);
+    assert_eq!(installed, pack.len());
+    assert_eq!(t.app.ensure_sources(now).await.unwrap(), 0, "only into an empty store");
+    let sources = t.app.store.list_sources().await.unwrap();
+    assert_eq!(sources.len(), pack.len());
+    assert!(sources.iter().all(|s| s.status() == SourceStatus::New && s.title.is_some()));
+    assert!(sources.iter().any(|s| s.kind == newsdesk::domain::SourceKind::Podcast));
+    // add-defaults adds nothing twice.
+    assert_eq!(t.app.install_defaults(now).await.unwrap(), 0);
+
+    let off = spawn_app().await;
+    assert_eq!(off.app.ensure_sources(now).await.unwrap(), 0, "install_defaults = false");
+}
