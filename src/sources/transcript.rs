@@ -1,5 +1,33 @@
 //! Podcast transcripts (WebVTT, SRT, Podcasting 2.0 JSON, HTML, plain text) and
 //! Podcasting 2.0 chapters files, parsed into timestamped, speaker-tagged segments.
+//!
+//! The parsers are lenient in the way podcast transcripts need: a byte-order mark,
+//! CRLF line ends, a missing `WEBVTT` header, seconds-only cue timings (`0.860 --> 7.380`)
+//! and stray markup are all accepted. Every parser runs in time linear in the input.
+//!
+//! Conventions shared by all formats:
+//!
+//! - `start` / `end` are seconds from the start of the episode. Formats that only give a
+//!   start (HTML, plain text) get `end` = the next segment's start.
+//! - Text is plain: markup stripped (cue tags such as `<c>`, `<i>`, `</v>`), character
+//!   references decoded, whitespace collapsed, trimmed. Segments left empty are dropped.
+//! - Speakers: WebVTT `<v Name>` voice tags, Podcasting 2.0 JSON `speaker`, HTML `<cite>`,
+//!   and a leading `Name: ` label (SRT, WebVTT without voice tags, plain text, subtitle
+//!   JSON). A label
+//!   counts only when it looks like a name (see [`looks_like_speaker`]), so a sentence
+//!   such as `He told me: no` keeps its text. In WebVTT, SRT, HTML and plain text the
+//!   speaker carries forward to following segments until the next label, because
+//!   Podcasting 2.0 transcripts name the speaker only when it changes. Podcasting 2.0
+//!   JSON names a speaker per segment, so a segment without one has `speaker: None`.
+//! - The parsers keep the file's segmentation (a cue, a JSON segment, an HTML monologue,
+//!   a text paragraph or labelled line); [`merge_turns`] joins word-level segments into
+//!   speaker turns for callers that want them.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::{Map, Value};
 
 use crate::domain::{Chapter, Segment};
 
@@ -15,9 +43,92 @@ pub enum TranscriptFormat {
 
 impl TranscriptFormat {
     /// Picks the format from a MIME type, falling back on the URL's extension.
+    ///
+    /// MIME parameters (`; charset=utf-8`) and case are ignored. When the MIME type is
+    /// `text/plain` but the URL names a more specific format (`.vtt`, `.srt`, `.json`,
+    /// `.html`), the extension wins: servers commonly label caption files as plain text.
     pub fn detect(mime: &str, url: &str) -> Option<TranscriptFormat> {
-        let _ = (mime, url);
-        None
+        let from_mime = Self::from_mime(mime);
+        let from_ext = Self::from_extension(url);
+        match (from_mime, from_ext) {
+            (Some(TranscriptFormat::Text), Some(ext)) => Some(ext),
+            (Some(format), _) => Some(format),
+            (None, ext) => ext,
+        }
+    }
+
+    /// The format a MIME type names, if any.
+    pub fn from_mime(mime: &str) -> Option<TranscriptFormat> {
+        let essence = mime.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "text/vtt" | "text/webvtt" => Some(TranscriptFormat::WebVtt),
+            "application/x-subrip"
+            | "application/srt"
+            | "application/x-srt"
+            | "text/srt"
+            | "text/x-srt"
+            | "text/x-subrip" => Some(TranscriptFormat::Srt),
+            "application/json" | "text/json" => Some(TranscriptFormat::Json),
+            "text/html" | "application/xhtml+xml" => Some(TranscriptFormat::Html),
+            "text/plain" => Some(TranscriptFormat::Text),
+            other if other.starts_with("application/") && other.ends_with("+json") => Some(TranscriptFormat::Json),
+            _ => None,
+        }
+    }
+
+    /// The format a URL's file extension names, if any (query and fragment ignored).
+    pub fn from_extension(url: &str) -> Option<TranscriptFormat> {
+        let path = match url::Url::parse(url) {
+            Ok(parsed) => parsed.path().to_owned(),
+            Err(_) => url.split(['?', '#']).next().unwrap_or("").to_owned(),
+        };
+        let file = path.rsplit('/').next().unwrap_or("");
+        let (_, ext) = file.rsplit_once('.')?;
+        match ext.to_ascii_lowercase().as_str() {
+            "vtt" | "webvtt" => Some(TranscriptFormat::WebVtt),
+            "srt" => Some(TranscriptFormat::Srt),
+            "json" => Some(TranscriptFormat::Json),
+            "html" | "htm" | "xhtml" => Some(TranscriptFormat::Html),
+            "txt" | "text" => Some(TranscriptFormat::Text),
+            _ => None,
+        }
+    }
+
+    /// Guesses the format from the body itself, for when the declared type is missing or
+    /// generic. Returns `None` for a blank body.
+    pub fn sniff(body: &str) -> Option<TranscriptFormat> {
+        let text = body.trim_start_matches('\u{feff}').trim_start();
+        if text.is_empty() {
+            return None;
+        }
+        if text.starts_with("WEBVTT") {
+            return Some(TranscriptFormat::WebVtt);
+        }
+        // `[` alone could open a plain-text timestamp (`[00:00:05] Host: …`).
+        let json_array = text
+            .strip_prefix('[')
+            .is_some_and(|rest| rest.trim_start().starts_with(['{', ']']));
+        if text.starts_with('{') || json_array {
+            return Some(TranscriptFormat::Json);
+        }
+        if looks_like_srt(text) {
+            return Some(TranscriptFormat::Srt);
+        }
+        if text.starts_with('<') {
+            return Some(TranscriptFormat::Html);
+        }
+        Some(TranscriptFormat::Text)
+    }
+
+    /// A short human name, used in error messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            TranscriptFormat::WebVtt => "WebVTT",
+            TranscriptFormat::Srt => "SRT",
+            TranscriptFormat::Json => "JSON transcript",
+            TranscriptFormat::Html => "HTML transcript",
+            TranscriptFormat::Text => "plain-text transcript",
+        }
     }
 }
 
@@ -27,14 +138,1332 @@ pub enum TranscriptError {
     Invalid { format: &'static str, reason: String },
 }
 
-/// Parses a transcript body into segments.
-pub fn parse_transcript(body: &str, format: TranscriptFormat) -> Result<Vec<Segment>, TranscriptError> {
-    let _ = (body, format);
-    Ok(Vec::new())
+fn invalid(format: &'static str, reason: impl Into<String>) -> TranscriptError {
+    TranscriptError::Invalid {
+        format,
+        reason: reason.into(),
+    }
 }
 
-/// Parses a Podcasting 2.0 chapters JSON file.
+/// Parses a transcript body into segments.
+///
+/// A `Text` body that is unmistakably WebVTT (starts with `WEBVTT`) or SRT (starts with a
+/// cue) is parsed as such, because caption files are often served as `text/plain`.
+///
+/// Errors: invalid JSON or JSON of an unknown shape; WebVTT or SRT with no cue timing
+/// line at all. A blank body yields no segments for every format but JSON.
+pub fn parse_transcript(body: &str, format: TranscriptFormat) -> Result<Vec<Segment>, TranscriptError> {
+    let text = normalize_newlines(body.trim_start_matches('\u{feff}'));
+    match format {
+        TranscriptFormat::WebVtt => parse_cues(&text, TranscriptFormat::WebVtt),
+        TranscriptFormat::Srt => parse_cues(&text, TranscriptFormat::Srt),
+        TranscriptFormat::Json => parse_json(&text),
+        TranscriptFormat::Html => parse_html(&text),
+        TranscriptFormat::Text => match TranscriptFormat::sniff(&text) {
+            Some(sniffed @ (TranscriptFormat::WebVtt | TranscriptFormat::Srt)) => parse_cues(&text, sniffed),
+            _ => Ok(parse_text(&text)),
+        },
+    }
+}
+
+/// Parses a Podcasting 2.0 chapters file (`{"version": "1.2.0", "chapters": [...]}`).
+///
+/// - Chapters are returned sorted by start time.
+/// - `toc: false` chapters are kept: they still mark a position in the episode that a
+///   summary may cite; callers building a table of contents can't tell them apart, which
+///   is acceptable because [`Chapter`] has no such flag.
+/// - A chapter without a title takes its `location.name`, else an empty title.
+/// - A chapter without a usable `startTime` is skipped.
+/// - `endTime` is kept only when the file gives it.
+///
+/// Errors: invalid JSON, or a document without a `chapters` array.
 pub fn parse_chapters(body: &str) -> Result<Vec<Chapter>, TranscriptError> {
-    let _ = body;
-    Ok(Vec::new())
+    const FORMAT: &str = "chapters JSON";
+    let value: Value =
+        serde_json::from_str(body.trim_start_matches('\u{feff}')).map_err(|e| invalid(FORMAT, e.to_string()))?;
+    let items = match value.get("chapters") {
+        Some(Value::Array(items)) => items,
+        Some(_) => return Err(invalid(FORMAT, "`chapters` is not an array")),
+        None => return Err(invalid(FORMAT, "no `chapters` array")),
+    };
+    let mut chapters: Vec<Chapter> = items
+        .iter()
+        .filter_map(Value::as_object)
+        .filter_map(|item| {
+            let start = item.get("startTime").and_then(seconds_value)?;
+            let title = non_empty_str(item.get("title"))
+                .or_else(|| non_empty_str(item.get("location").and_then(|l| l.get("name"))))
+                .map(collapse_whitespace)
+                .unwrap_or_default();
+            Some(Chapter {
+                start,
+                end: item.get("endTime").and_then(seconds_value),
+                title,
+                url: non_empty_str(item.get("url")).map(|u| u.trim().to_owned()),
+            })
+        })
+        .collect();
+    chapters.sort_by(|a, b| a.start.total_cmp(&b.start));
+    Ok(chapters)
+}
+
+/// Joins consecutive segments of the same speaker into one, as long as the joined text
+/// stays within `max_chars` characters (`None`: no limit).
+///
+/// Word-level transcripts (one segment per word) are too fine-grained to summarise or
+/// cite; this turns them into speaker turns. The joined segment keeps the first start
+/// and the last end. Text is joined with a space, except before closing punctuation.
+pub fn merge_turns(segments: &[Segment], max_chars: Option<usize>) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    // Character counts of `out`'s texts, kept so the limit check stays O(1) per segment.
+    let mut lens: Vec<usize> = Vec::new();
+    for seg in segments {
+        let seg_len = seg.text.chars().count();
+        if let (Some(prev), Some(prev_len)) = (out.last_mut(), lens.last_mut()) {
+            let glue = usize::from(!starts_with_closing_punct(&seg.text));
+            let joined_len = *prev_len + glue + seg_len;
+            if prev.speaker == seg.speaker && max_chars.is_none_or(|max| joined_len <= max) {
+                if glue == 1 {
+                    prev.text.push(' ');
+                }
+                prev.text.push_str(&seg.text);
+                *prev_len = joined_len;
+                if seg.end.is_some() {
+                    prev.end = seg.end;
+                }
+                if prev.start.is_none() {
+                    prev.start = seg.start;
+                }
+                continue;
+            }
+        }
+        out.push(seg.clone());
+        lens.push(seg_len);
+    }
+    out
+}
+
+fn starts_with_closing_punct(text: &str) -> bool {
+    text.starts_with(['.', ',', '?', '!', ';', ':', ')', ']', '}', '…', '%'])
+}
+
+// ---------------------------------------------------------------------------------------
+// Shared text helpers
+// ---------------------------------------------------------------------------------------
+
+/// Turns CRLF and lone CR into LF so every parser splits on `\n` only.
+fn normalize_newlines(text: &str) -> Cow<'_, str> {
+    if !text.contains('\r') {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// Collapses runs of whitespace (newlines included) to one space and trims.
+pub(crate) fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Removes markup tags. A `<` that does not open a tag (`a < b`) is kept as text.
+fn strip_tags(text: &str) -> Cow<'_, str> {
+    if !text.contains('<') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let opens_tag = after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '/' || c == '!' || c == '?');
+        // Only a `<` that opens a tag looks for its `>`; a scan from every bare `<` would
+        // be quadratic on text like `< < < … >`.
+        if !opens_tag {
+            out.push('<');
+            rest = after;
+            continue;
+        }
+        let Some(close) = after.find('>') else {
+            // No `>` anywhere further on: nothing left can be a tag.
+            out.push_str(&rest[open..]);
+            return Cow::Owned(out);
+        };
+        let tag = &after[..close];
+        // A line break inside a paragraph separates words.
+        if tag.len() >= 2 && tag.is_char_boundary(2) && tag[..2].eq_ignore_ascii_case("br") {
+            out.push(' ');
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Decodes numeric character references and the named entities transcripts and OPML
+/// files actually use. Unknown entities are left as written.
+pub(crate) fn decode_entities(text: &str) -> Cow<'_, str> {
+    if !text.contains('&') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        // Entity names are short; bounding the search keeps the scan linear.
+        let window = &after[..floor_char_boundary(after, 32)];
+        let decoded = window
+            .find(';')
+            .and_then(|semi| Some((decode_entity(&window[..semi])?, semi)));
+        match decoded {
+            Some((ch, semi)) => {
+                if let Some(ch) = ch {
+                    out.push(ch);
+                }
+                rest = &after[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+fn floor_char_boundary(text: &str, max: usize) -> usize {
+    if text.len() <= max {
+        return text.len();
+    }
+    let mut idx = max;
+    while !text.is_char_boundary(idx) {
+        idx -= 1;
+    }
+    idx
+}
+
+/// `Some(Some(c))`: decodes to `c`; `Some(None)`: decodes to nothing (directional marks);
+/// `None`: not an entity we know.
+fn decode_entity(name: &str) -> Option<Option<char>> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse::<u32>().ok()?,
+        };
+        return Some(Some(char::from_u32(code).filter(|&c| c != '\0').unwrap_or('\u{fffd}')));
+    }
+    let ch = match name {
+        "amp" | "AMP" => '&',
+        "lt" | "LT" => '<',
+        "gt" | "GT" => '>',
+        "quot" | "QUOT" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        "ensp" | "emsp" | "thinsp" => ' ',
+        "lrm" | "rlm" | "zwj" | "zwnj" | "shy" => return Some(None),
+        "ndash" => '–',
+        "mdash" => '—',
+        "hellip" => '…',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "laquo" => '«',
+        "raquo" => '»',
+        "bull" => '•',
+        "middot" => '·',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "deg" => '°',
+        "euro" => '€',
+        "pound" => '£',
+        "eacute" => 'é',
+        "egrave" => 'è',
+        "aacute" => 'á',
+        "agrave" => 'à',
+        "iacute" => 'í',
+        "oacute" => 'ó',
+        "uacute" => 'ú',
+        "ntilde" => 'ñ',
+        "ccedil" => 'ç',
+        "auml" => 'ä',
+        "ouml" => 'ö',
+        "uuml" => 'ü',
+        "szlig" => 'ß',
+        _ => return None,
+    };
+    Some(Some(ch))
+}
+
+/// Markup-carrying text (cue payloads, HTML) to plain text.
+fn clean_markup(text: &str) -> String {
+    collapse_whitespace(&decode_entities(&strip_tags(text)))
+}
+
+/// Parses `[[h:]m:]s[.fff]` (`,` also accepted before the fraction) into seconds.
+fn parse_clock(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let (whole, frac) = match text.find(['.', ',']) {
+        Some(i) => (&text[..i], Some(&text[i + 1..])),
+        None => (text, None),
+    };
+    let mut total: u64 = 0;
+    let mut fields = 0;
+    for field in whole.split(':') {
+        fields += 1;
+        if fields > 3 || field.is_empty() || field.len() > 9 || !field.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        total = total.checked_mul(60)?.checked_add(field.parse::<u64>().ok()?)?;
+    }
+    let mut seconds = total as f64;
+    if let Some(frac) = frac {
+        if frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        if !frac.is_empty() {
+            let digits = frac.parse::<u64>().ok()?;
+            seconds += digits as f64 / 10f64.powi(frac.len() as i32);
+        }
+    }
+    Some(seconds)
+}
+
+/// A JSON time: a number of seconds, or a string holding one or a clock time.
+fn seconds_value(value: &Value) -> Option<f64> {
+    let seconds = match value {
+        Value::Number(n) => n.as_f64()?,
+        Value::String(s) => s.trim().parse::<f64>().ok().or_else(|| parse_clock(s))?,
+        _ => return None,
+    };
+    (seconds.is_finite() && seconds >= 0.0).then_some(seconds)
+}
+
+fn non_empty_str(value: Option<&Value>) -> Option<&str> {
+    value.and_then(Value::as_str).filter(|s| !s.trim().is_empty())
+}
+
+/// Particles that may appear in lower case inside a name ("Ludwig van Beethoven").
+const NAME_PARTICLES: &[&str] = &[
+    "al", "bin", "da", "de", "del", "della", "den", "der", "di", "du", "el", "ibn", "la", "le", "van", "von", "y",
+];
+
+/// Capitalised words that start sentences with a colon ("Look: …") far more often than
+/// they name a speaker.
+const NOT_SPEAKERS: &[&str] = &[
+    "also",
+    "and",
+    "again",
+    "basically",
+    "but",
+    "example",
+    "finally",
+    "first",
+    "here",
+    "however",
+    "listen",
+    "look",
+    "no",
+    "note",
+    "now",
+    "ok",
+    "okay",
+    "plus",
+    "remember",
+    "right",
+    "second",
+    "so",
+    "sure",
+    "then",
+    "there",
+    "this",
+    "update",
+    "wait",
+    "warning",
+    "well",
+    "yeah",
+    "yes",
+];
+
+/// Whether a `Label:` prefix is a speaker name rather than the start of a sentence.
+///
+/// A name has at most 4 words and 40 characters, starts with a letter that is not lower
+/// case, has every word capitalised (or a digit, or a particle such as `van`), and holds
+/// no sentence punctuation; a single word must not be a common sentence opener such as
+/// `Look` or `Yes`. `Adam Curry`, `SPEAKER_1`, `Speaker 2`, `Norma-Jean Belenky`,
+/// `Dr. Jane Smith` pass; `He told me`, `so`, `Look` and `Well, then` do not.
+/// All-lower-case handles (`dave`) are not recognised: that is the price of not eating
+/// sentences.
+pub fn looks_like_speaker(name: &str) -> bool {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 40 {
+        return false;
+    }
+    if name.contains([
+        ',', ';', '!', '?', '"', '“', '”', '(', ')', '[', ']', '{', '}', '<', '>', '=', '|', '*', '#', '/', '\\',
+    ]) {
+        return false;
+    }
+    if !name.contains(char::is_whitespace) && NOT_SPEAKERS.iter().any(|w| w.eq_ignore_ascii_case(name)) {
+        return false;
+    }
+    let mut words = 0;
+    for (i, word) in name.split_whitespace().enumerate() {
+        words += 1;
+        if words > 4 {
+            return false;
+        }
+        let Some(first) = word.chars().next() else {
+            return false;
+        };
+        let capitalised = first.is_alphabetic() && !first.is_lowercase();
+        let ok = if i == 0 {
+            capitalised
+        } else {
+            capitalised || first.is_ascii_digit() || NAME_PARTICLES.contains(&word)
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+/// Splits `Name: text` when `Name` looks like a speaker and some text follows.
+fn split_speaker_label(line: &str) -> Option<(&str, &str)> {
+    let colon = line.find(':')?;
+    let rest = &line[colon + 1..];
+    if !rest.starts_with(char::is_whitespace) || rest.trim().is_empty() {
+        return None;
+    }
+    let name = line[..colon].trim();
+    looks_like_speaker(name).then(|| (name, rest.trim_start()))
+}
+
+/// Fills a missing `end` with the next segment's start, for formats that only give starts.
+fn fill_ends_from_next_start(segments: &mut [Segment]) {
+    for i in 1..segments.len() {
+        let next_start = segments[i].start;
+        let prev = &mut segments[i - 1];
+        if prev.end.is_none() {
+            prev.end = next_start;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// WebVTT and SRT
+// ---------------------------------------------------------------------------------------
+
+/// Reads a WebVTT voice tag (`<v Name>`, `<v.loud Name>`) at the start of a line: returns
+/// the speaker (if the tag names one) and the tag's length in bytes.
+fn voice_tag(line: &str) -> Option<(Option<String>, usize)> {
+    let after = line.strip_prefix("<v")?;
+    if !after.starts_with(['.', ' ', '\t', '>']) {
+        return None;
+    }
+    let close = after.find('>')?;
+    let inside = &after[..close];
+    // Classes (`.loud`) come first and run to the first whitespace; the rest is the name.
+    let name = match inside.find([' ', '\t']) {
+        Some(space) => collapse_whitespace(&decode_entities(&inside[space..])),
+        None => String::new(),
+    };
+    Some(((!name.is_empty()).then_some(name), 2 + close + 1))
+}
+
+/// Whether the text begins with an SRT cue: an optional numeric index, then a timing line.
+fn looks_like_srt(text: &str) -> bool {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    match lines.next() {
+        Some(first) if first.contains("-->") => timing_line(first).is_some(),
+        Some(first) if first.bytes().all(|b| b.is_ascii_digit()) => {
+            lines.next().is_some_and(|second| timing_line(second).is_some())
+        }
+        _ => false,
+    }
+}
+
+/// `start --> end [settings]`; the end may be missing or unreadable.
+fn timing_line(line: &str) -> Option<(f64, Option<f64>)> {
+    let (left, right) = line.split_once("-->")?;
+    let start = parse_clock(left)?;
+    let end = right.split_whitespace().next().and_then(parse_clock);
+    Some((start, end))
+}
+
+fn is_vtt_metadata_block(first_line: &str) -> bool {
+    ["NOTE", "STYLE", "REGION"].iter().any(|kw| {
+        first_line
+            .strip_prefix(kw)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+    })
+}
+
+/// Accumulates segments and carries the last named speaker forward.
+#[derive(Default)]
+struct SegmentSink {
+    out: Vec<Segment>,
+    last_speaker: Option<String>,
+}
+
+impl SegmentSink {
+    fn push(&mut self, start: Option<f64>, end: Option<f64>, speaker: Option<String>, text: String) {
+        if speaker.is_some() {
+            self.last_speaker = speaker;
+        }
+        if !text.is_empty() {
+            self.out.push(Segment {
+                start,
+                end,
+                speaker: self.last_speaker.clone(),
+                text,
+            });
+        }
+    }
+}
+
+/// WebVTT and SRT share one block-based parser: blank lines separate blocks, a block with
+/// a `-->` line is a cue, lines before it are an identifier or index, lines after it the
+/// payload. WebVTT `NOTE`/`STYLE`/`REGION` blocks and the header are skipped. A block
+/// with no timing line that follows a cue is taken as a continuation of that cue's text
+/// (a blank line inside cue text, which SRT files in the wild contain).
+fn parse_cues(text: &str, format: TranscriptFormat) -> Result<Vec<Segment>, TranscriptError> {
+    let mut sink = SegmentSink::default();
+    let mut saw_timing = false;
+    let mut block: Vec<&str> = Vec::new();
+    let mut first_block = true;
+    let mut lines = text.split('\n').peekable();
+    while let Some(line) = lines.next() {
+        let blank = line.trim().is_empty();
+        if !blank {
+            block.push(line);
+        }
+        if (blank || lines.peek().is_none()) && !block.is_empty() {
+            saw_timing |= cue_block(&block, first_block, &mut sink);
+            first_block = false;
+            block.clear();
+        }
+    }
+    if !saw_timing && !text.trim().is_empty() {
+        return Err(invalid(
+            format.name(),
+            "no cue timing line (`00:00:01.000 --> 00:00:02.000`) found",
+        ));
+    }
+    Ok(sink.out)
+}
+
+/// Handles one block; returns whether it held a cue timing line.
+fn cue_block(block: &[&str], first_block: bool, sink: &mut SegmentSink) -> bool {
+    let first = block[0].trim();
+    if first_block && first.starts_with("WEBVTT") {
+        // The header may run straight into a cue when the blank line is missing.
+        return match block.iter().position(|l| l.contains("-->")) {
+            Some(at) => cue_block(&block[at..], false, sink),
+            None => false,
+        };
+    }
+    if is_vtt_metadata_block(first) {
+        return false;
+    }
+    let Some(at) = block.iter().position(|l| l.contains("-->")) else {
+        if block.iter().all(|l| l.trim().bytes().all(|b| b.is_ascii_digit())) {
+            return false;
+        }
+        let extra = clean_markup(&block.join(" "));
+        if let Some(last) = sink.out.last_mut()
+            && !extra.is_empty()
+        {
+            last.text.push(' ');
+            last.text.push_str(&extra);
+        }
+        return false;
+    };
+    let Some((start, end)) = timing_line(block[at].trim()) else {
+        return false;
+    };
+    emit_cue(Some(start), end, &block[at + 1..], sink);
+    true
+}
+
+/// Splits a cue payload into speaker parts (a voice tag at a line start opens a new part)
+/// and pushes them. A `Name: ` label on the first line names the speaker when the cue
+/// has no voice tag there.
+fn emit_cue(start: Option<f64>, end: Option<f64>, payload: &[&str], sink: &mut SegmentSink) {
+    let mut speaker: Option<String> = None;
+    let mut text = String::new();
+    for (i, raw) in payload.iter().enumerate() {
+        let mut line = raw.trim();
+        if let Some((name, len)) = voice_tag(line) {
+            if !text.is_empty() && name.is_some() && name != speaker {
+                sink.push(start, end, speaker.take(), collapse_whitespace(&text));
+                text.clear();
+            }
+            if name.is_some() {
+                speaker = name;
+            }
+            line = &line[len..];
+        }
+        let cleaned = clean_markup(line);
+        let body = match (i, &speaker) {
+            (0, None) => match split_speaker_label(&cleaned) {
+                Some((name, rest)) => {
+                    speaker = Some(name.to_owned());
+                    rest.to_owned()
+                }
+                None => cleaned,
+            },
+            _ => cleaned,
+        };
+        if !body.is_empty() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(&body);
+        }
+    }
+    sink.push(start, end, speaker, text);
+}
+
+// ---------------------------------------------------------------------------------------
+// Podcasting 2.0 JSON
+// ---------------------------------------------------------------------------------------
+
+/// Reads `{"version", "segments": [{startTime, endTime, speaker, body}]}`, also as a bare
+/// array of such segments. A bare array of `{start, end, text}` objects (a subtitle
+/// export some tools produce) is read too; its times are milliseconds and its text may
+/// carry a `Name: ` label, which carries forward like in SRT.
+fn parse_json(text: &str) -> Result<Vec<Segment>, TranscriptError> {
+    const FORMAT: &str = "JSON transcript";
+    let value: Value = serde_json::from_str(text).map_err(|e| invalid(FORMAT, e.to_string()))?;
+    let items = match &value {
+        Value::Object(map) => match map.get("segments") {
+            Some(Value::Array(items)) => items,
+            Some(_) => return Err(invalid(FORMAT, "`segments` is not an array")),
+            None if map.is_empty() => return Ok(Vec::new()),
+            None => return Err(invalid(FORMAT, "no `segments` array")),
+        },
+        Value::Array(items) => items,
+        _ => return Err(invalid(FORMAT, "expected an object with a `segments` array")),
+    };
+    let mut sink = SegmentSink::default();
+    let mut recognised = 0usize;
+    for item in items.iter().filter_map(Value::as_object) {
+        if item.contains_key("body") || item.contains_key("startTime") {
+            recognised += 1;
+            json_p20_segment(item, &mut sink.out);
+        } else if item.contains_key("text") && item.contains_key("start") {
+            recognised += 1;
+            json_subtitle_segment(item, &mut sink);
+        }
+    }
+    if recognised == 0 && !items.is_empty() {
+        return Err(invalid(
+            FORMAT,
+            "segments have neither `body`/`startTime` nor `start`/`text`",
+        ));
+    }
+    Ok(sink.out)
+}
+
+fn json_p20_segment(item: &Map<String, Value>, out: &mut Vec<Segment>) {
+    let text = item
+        .get("body")
+        .and_then(Value::as_str)
+        .map(collapse_whitespace)
+        .unwrap_or_default();
+    if text.is_empty() {
+        return;
+    }
+    out.push(Segment {
+        start: item.get("startTime").and_then(seconds_value),
+        end: item.get("endTime").and_then(seconds_value),
+        speaker: non_empty_str(item.get("speaker")).map(collapse_whitespace),
+        text,
+    });
+}
+
+fn json_subtitle_segment(item: &Map<String, Value>, sink: &mut SegmentSink) {
+    let millis = |key: &str| item.get(key).and_then(seconds_value).map(|ms| ms / 1000.0);
+    let cleaned = clean_markup(item.get("text").and_then(Value::as_str).unwrap_or(""));
+    let (speaker, text) = match split_speaker_label(&cleaned) {
+        Some((name, rest)) => (Some(name.to_owned()), rest.to_owned()),
+        None => (None, cleaned),
+    };
+    sink.push(millis("start"), millis("end"), speaker, text);
+}
+
+// ---------------------------------------------------------------------------------------
+// HTML
+// ---------------------------------------------------------------------------------------
+
+/// One `<cite>`, `<time>` or `<p>` element of an HTML transcript, with its inner markup.
+enum HtmlPart<'a> {
+    Cite(&'a str),
+    Time(&'a str),
+    Para(&'a str),
+}
+
+/// Finds the `<cite>`, `<time>` and `<p>` elements in document order, in one linear pass.
+/// Comments are skipped; an unclosed element ends where the next of the three starts, or
+/// at the end. (A regex with lazy `.*?` would rescan the rest of the document from every
+/// unclosed element.)
+fn html_parts(html: &str) -> Vec<HtmlPart<'_>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Kind {
+        Cite,
+        Time,
+        Para,
+    }
+    fn kind_of(name: &str) -> Option<Kind> {
+        if name.eq_ignore_ascii_case("cite") {
+            Some(Kind::Cite)
+        } else if name.eq_ignore_ascii_case("time") {
+            Some(Kind::Time)
+        } else if name.eq_ignore_ascii_case("p") {
+            Some(Kind::Para)
+        } else {
+            None
+        }
+    }
+    fn part(kind: Kind, inner: &str) -> HtmlPart<'_> {
+        match kind {
+            Kind::Cite => HtmlPart::Cite(inner),
+            Kind::Time => HtmlPart::Time(inner),
+            Kind::Para => HtmlPart::Para(inner),
+        }
+    }
+    let mut parts = Vec::new();
+    // The element being read: its kind and where its content starts.
+    let mut open: Option<(Kind, usize)> = None;
+    let mut pos = 0;
+    while let Some(offset) = html[pos..].find('<') {
+        let lt = pos + offset;
+        let after = &html[lt + 1..];
+        if after.starts_with("!--") {
+            match after.find("-->") {
+                Some(end) => {
+                    pos = lt + 1 + end + 3;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        let Some(gt) = after.find('>') else { break };
+        let tag = &after[..gt];
+        let tag_end = lt + 1 + gt + 1;
+        let (closing, body) = match tag.strip_prefix('/') {
+            Some(body) => (true, body),
+            None => (false, tag),
+        };
+        let name_len = body.bytes().take_while(u8::is_ascii_alphanumeric).count();
+        if let Some(kind) = kind_of(&body[..name_len]) {
+            match (closing, open) {
+                (true, Some((open_kind, start))) if open_kind == kind => {
+                    parts.push(part(kind, &html[start..lt]));
+                    open = None;
+                }
+                (true, _) => {}
+                (false, previous) => {
+                    // An element left open ends where the next one starts: one unclosed
+                    // tag must not swallow the rest of the transcript.
+                    if let Some((open_kind, start)) = previous {
+                        parts.push(part(open_kind, &html[start..lt]));
+                    }
+                    open = Some((kind, tag_end));
+                }
+            }
+        }
+        pos = tag_end;
+    }
+    if let Some((kind, start)) = open {
+        parts.push(part(kind, &html[start..]));
+    }
+    parts
+}
+
+/// Podcasting 2.0 HTML transcripts: `<cite>Speaker:</cite> <time>0:00</time> <p>…</p>`.
+///
+/// A `<cite>` names the speaker of the paragraphs that follow it, a `<time>` gives the
+/// start of the next paragraph. Further `<p>`s with no new `<cite>` or `<time>` continue
+/// the same monologue and are appended to it. A document with no `<p>` at all is turned
+/// into text and read as a plain-text transcript.
+fn parse_html(text: &str) -> Result<Vec<Segment>, TranscriptError> {
+    let mut sink = SegmentSink::default();
+    let mut pending_speaker: Option<String> = None;
+    let mut pending_time: Option<f64> = None;
+    let mut saw_paragraph = false;
+    // Whether the last thing seen was a paragraph, so another one continues it.
+    let mut continuing = false;
+    for part in html_parts(text) {
+        match part {
+            HtmlPart::Cite(cite) => {
+                let name = clean_markup(cite);
+                let name = name.trim_end_matches([':', ' ']).trim();
+                if !name.is_empty() {
+                    pending_speaker = Some(name.to_owned());
+                }
+                continuing = false;
+            }
+            HtmlPart::Time(time) => {
+                pending_time = parse_clock(&clean_markup(time));
+                continuing = false;
+            }
+            HtmlPart::Para(p) => {
+                saw_paragraph = true;
+                let body = clean_markup(p);
+                if body.is_empty() {
+                    continue;
+                }
+                if continuing && let Some(last) = sink.out.last_mut() {
+                    last.text.push(' ');
+                    last.text.push_str(&body);
+                    continue;
+                }
+                sink.push(pending_time.take(), None, pending_speaker.take(), body);
+                continuing = true;
+            }
+        }
+    }
+    if !saw_paragraph {
+        let plain = html2text::config::plain_no_decorate()
+            .string_from_read(text.as_bytes(), 100_000)
+            .map_err(|e| invalid(TranscriptFormat::Html.name(), e.to_string()))?;
+        return Ok(parse_text(&plain));
+    }
+    let mut out = sink.out;
+    fill_ends_from_next_start(&mut out);
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// Plain text
+// ---------------------------------------------------------------------------------------
+
+const CLOCK: &str = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?";
+
+// The two patterns below are `None` only if they failed to compile, which
+// `text_patterns_compile` rules out; the parser would then still read `Name:` labels and
+// paragraphs, just not timestamps.
+
+/// `[00:12:34] rest`, `(12:34) rest`, `00:12:34 - rest`.
+static LEADING_TIME: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?:\[(?P<b>{CLOCK})\]|\((?P<p>{CLOCK})\)|(?P<t>{CLOCK}))(?:\s*[-–—|]\s*|\s+|$)(?P<rest>.*)$"
+    ))
+    .ok()
+});
+
+/// `Name 0:03` (a header line), `Name (00:12:34): rest`, `Name [12:34] rest`.
+static NAME_TIME: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?P<name>[^\[\]():]{{1,40}}?)\s*(?:\[(?P<b>{CLOCK})\]|\((?P<p>{CLOCK})\)|(?P<t>{CLOCK}))\s*(?P<colon>:)?\s*(?P<rest>.*)$"
+    ))
+    .ok()
+});
+
+/// What a plain-text line says about segment boundaries.
+struct TextLine<'a> {
+    start: Option<f64>,
+    speaker: Option<&'a str>,
+    rest: &'a str,
+}
+
+fn clock_capture(caps: &regex::Captures<'_>) -> Option<f64> {
+    ["b", "p", "t"]
+        .iter()
+        .find_map(|n| caps.name(n))
+        .and_then(|m| parse_clock(m.as_str()))
+}
+
+/// Reads a label (timestamp and/or speaker) at the start of a line; `None` for plain text.
+fn text_label(line: &str) -> Option<TextLine<'_>> {
+    if let Some(caps) = LEADING_TIME.as_ref().and_then(|re| re.captures(line)) {
+        let start = clock_capture(&caps);
+        let rest = caps.name("rest").map_or("", |m| m.as_str());
+        let (speaker, rest) = match split_speaker_label(rest) {
+            Some((name, rest)) => (Some(name), rest),
+            None => match rest.strip_suffix(':') {
+                Some(name) if looks_like_speaker(name) => (Some(name.trim()), ""),
+                _ => (None, rest),
+            },
+        };
+        return Some(TextLine { start, speaker, rest });
+    }
+    if let Some(caps) = NAME_TIME.as_ref().and_then(|re| re.captures(line)) {
+        let name = caps.name("name").map_or("", |m| m.as_str()).trim();
+        let rest = caps.name("rest").map_or("", |m| m.as_str());
+        // A bare time after a name is only a label when nothing but `: text` follows,
+        // so `Alice 10:30 tomorrow` stays text.
+        let labelled = caps.name("b").is_some() || caps.name("p").is_some() || caps.name("colon").is_some();
+        if looks_like_speaker(name) && (labelled || rest.is_empty()) {
+            return Some(TextLine {
+                start: clock_capture(&caps),
+                speaker: Some(name),
+                rest,
+            });
+        }
+    }
+    if let Some((name, rest)) = split_speaker_label(line) {
+        return Some(TextLine {
+            start: None,
+            speaker: Some(name),
+            rest,
+        });
+    }
+    match line.strip_suffix(':') {
+        Some(name) if !name.contains(':') && looks_like_speaker(name) => Some(TextLine {
+            start: None,
+            speaker: Some(name.trim()),
+            rest: "",
+        }),
+        _ => None,
+    }
+}
+
+/// Plain text: a line starting with a timestamp and/or a `Speaker:` label opens a
+/// segment; so does a paragraph (after a blank line). Other lines continue the current
+/// segment. Without any labels this yields one segment per paragraph, with no times.
+fn parse_text(text: &str) -> Vec<Segment> {
+    let mut sink = SegmentSink::default();
+    let mut cur: Option<(Option<f64>, Option<String>, String)> = None;
+    let mut paragraph_break = false;
+    for raw in text.split('\n') {
+        let line = raw.trim();
+        if line.is_empty() {
+            paragraph_break = true;
+            continue;
+        }
+        if let Some(label) = text_label(line) {
+            if let Some((start, speaker, body)) = cur.take() {
+                sink.push(start, None, speaker, collapse_whitespace(&body));
+            }
+            cur = Some((label.start, label.speaker.map(str::to_owned), label.rest.to_owned()));
+        } else {
+            match &mut cur {
+                // A blank line ends a paragraph, unless the segment so far is only a label.
+                Some((_, _, body)) if !paragraph_break || body.trim().is_empty() => {
+                    body.push(' ');
+                    body.push_str(line);
+                }
+                _ => {
+                    if let Some((start, speaker, body)) = cur.take() {
+                        sink.push(start, None, speaker, collapse_whitespace(&body));
+                    }
+                    cur = Some((None, None, line.to_owned()));
+                }
+            }
+        }
+        paragraph_break = false;
+    }
+    if let Some((start, speaker, body)) = cur.take() {
+        sink.push(start, None, speaker, collapse_whitespace(&body));
+    }
+    let mut out = sink.out;
+    fill_ends_from_next_start(&mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(start: Option<f64>, end: Option<f64>, speaker: Option<&str>, text: &str) -> Segment {
+        Segment {
+            start,
+            end,
+            speaker: speaker.map(str::to_owned),
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn detect_uses_mime_then_extension() {
+        use TranscriptFormat::*;
+        assert_eq!(TranscriptFormat::detect("text/vtt", ""), Some(WebVtt));
+        assert_eq!(TranscriptFormat::detect("TEXT/VTT; charset=utf-8", ""), Some(WebVtt));
+        assert_eq!(TranscriptFormat::detect("application/x-subrip", ""), Some(Srt));
+        assert_eq!(TranscriptFormat::detect("application/srt", ""), Some(Srt));
+        assert_eq!(TranscriptFormat::detect("text/srt", ""), Some(Srt));
+        assert_eq!(TranscriptFormat::detect("application/json", ""), Some(Json));
+        assert_eq!(TranscriptFormat::detect("text/html", ""), Some(Html));
+        assert_eq!(TranscriptFormat::detect("text/plain", ""), Some(Text));
+        assert_eq!(
+            TranscriptFormat::detect("", "https://x.test/ep1.vtt?sig=1#t"),
+            Some(WebVtt)
+        );
+        assert_eq!(
+            TranscriptFormat::detect("application/octet-stream", "https://x.test/a.SRT"),
+            Some(Srt)
+        );
+        assert_eq!(TranscriptFormat::detect("", "https://x.test/a.json"), Some(Json));
+        assert_eq!(TranscriptFormat::detect("", "https://x.test/a.htm"), Some(Html));
+        assert_eq!(TranscriptFormat::detect("", "https://x.test/a.txt"), Some(Text));
+        assert_eq!(
+            TranscriptFormat::detect("text/plain", "https://x.test/a.srt"),
+            Some(Srt)
+        );
+        assert_eq!(
+            TranscriptFormat::detect("text/vtt", "https://x.test/a.srt"),
+            Some(WebVtt)
+        );
+        assert_eq!(TranscriptFormat::detect("audio/mpeg", "https://x.test/a.mp3"), None);
+        assert_eq!(TranscriptFormat::detect("", "not a url/transcript.vtt"), Some(WebVtt));
+    }
+
+    #[test]
+    fn sniff_recognises_bodies() {
+        use TranscriptFormat::*;
+        assert_eq!(TranscriptFormat::sniff("\u{feff}WEBVTT\n\n"), Some(WebVtt));
+        assert_eq!(
+            TranscriptFormat::sniff("1\n00:00:01,000 --> 00:00:02,000\nhi"),
+            Some(Srt)
+        );
+        assert_eq!(TranscriptFormat::sniff(" {\"segments\":[]}"), Some(Json));
+        assert_eq!(TranscriptFormat::sniff("<cite>A:</cite>"), Some(Html));
+        assert_eq!(TranscriptFormat::sniff("Alice: hi"), Some(Text));
+        assert_eq!(TranscriptFormat::sniff("[00:00:05] Alice: hi"), Some(Text));
+        assert_eq!(TranscriptFormat::sniff("[\n  {\"start\": 1}]"), Some(Json));
+        assert_eq!(TranscriptFormat::sniff("  \n"), None);
+    }
+
+    #[test]
+    fn clock_formats() {
+        assert_eq!(parse_clock("00:00:05.000"), Some(5.0));
+        assert_eq!(parse_clock("01:02:03,450"), Some(3723.45));
+        assert_eq!(parse_clock("12:34"), Some(754.0));
+        assert_eq!(parse_clock("0.860"), Some(0.86));
+        assert_eq!(parse_clock("7"), Some(7.0));
+        assert_eq!(parse_clock("1:00:00.5"), Some(3600.5));
+        assert_eq!(parse_clock("100:00:00.000"), Some(360000.0));
+        assert_eq!(parse_clock(""), None);
+        assert_eq!(parse_clock("ab:cd"), None);
+        assert_eq!(parse_clock("1:2:3:4"), None);
+        assert_eq!(parse_clock("00:00:01.x"), None);
+    }
+
+    #[test]
+    fn webvtt_voices_tags_notes_and_identifiers() {
+        let vtt = "\u{feff}WEBVTT - Episode 1\r\nKind: captions\r\n\r\nNOTE written by hand\r\nspanning lines\r\n\r\nSTYLE\r\n::cue { color: red }\r\n\r\nintro\r\n00:00:00.000 --> 00:00:02.500 align:start position:10%\r\n<v.loud Jane Doe>Hello <i>there</i>,\r\nand <c.yellow>welcome</c>.</v>\r\n\r\n00:00:02.500 --> 00:00:04.000\r\nStill Jane &amp; friends.\r\n\r\n3\r\n00:00:04.000 --> 00:00:06.000\r\n<v Bob>Hi!\r\n<v Jane Doe>Bye.\r\n";
+        let segs = parse_transcript(vtt, TranscriptFormat::WebVtt).unwrap();
+        assert_eq!(
+            segs,
+            vec![
+                seg(Some(0.0), Some(2.5), Some("Jane Doe"), "Hello there, and welcome."),
+                seg(Some(2.5), Some(4.0), Some("Jane Doe"), "Still Jane & friends."),
+                seg(Some(4.0), Some(6.0), Some("Bob"), "Hi!"),
+                seg(Some(4.0), Some(6.0), Some("Jane Doe"), "Bye."),
+            ]
+        );
+    }
+
+    #[test]
+    fn webvtt_lenient_timings_and_no_header() {
+        let vtt = "0.860 --> 7.380\n<v SPEAKER_1>One.\n\n01:10.5 --> 01:12\nTwo:  a label\n";
+        let segs = parse_transcript(vtt, TranscriptFormat::WebVtt).unwrap();
+        assert_eq!(segs[0], seg(Some(0.86), Some(7.38), Some("SPEAKER_1"), "One."));
+        assert_eq!(segs[1].start, Some(70.5));
+        assert_eq!(segs[1].end, Some(72.0));
+        // `Two` is capitalised, so it reads as a label; the speaker changes.
+        assert_eq!(segs[1].speaker.as_deref(), Some("Two"));
+        assert_eq!(segs[1].text, "a label");
+    }
+
+    #[test]
+    fn webvtt_without_cues_is_an_error() {
+        assert!(parse_transcript("WEBVTT\n\nhello\n", TranscriptFormat::WebVtt).is_err());
+        assert!(parse_transcript("WEBVTT\n", TranscriptFormat::WebVtt).is_err());
+        assert_eq!(parse_transcript("", TranscriptFormat::WebVtt).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn srt_labels_carry_forward_and_multiline() {
+        let srt = "1\n00:00:00,179 --> 00:00:02,399\nTravis: When you first get\nstarted in podcasting, it's\n\n2\n00:00:02,400 --> 00:00:04,799\nalmost <b>guaranteed</b>\n\n\n3\n00:00:05,000 --> 00:00:06,000\nSarah: Yes.\n\nstray continuation\n";
+        let segs = parse_transcript(srt, TranscriptFormat::Srt).unwrap();
+        assert_eq!(
+            segs,
+            vec![
+                seg(
+                    Some(0.179),
+                    Some(2.399),
+                    Some("Travis"),
+                    "When you first get started in podcasting, it's"
+                ),
+                seg(Some(2.4), Some(4.799), Some("Travis"), "almost guaranteed"),
+                seg(Some(5.0), Some(6.0), Some("Sarah"), "Yes. stray continuation"),
+            ]
+        );
+    }
+
+    #[test]
+    fn srt_sentence_with_colon_is_not_a_speaker() {
+        let srt = "1\n00:00:01,000 --> 00:00:02,000\nHe told me: no way\n\n2\n00:00:02,000 --> 00:00:03,000\nWell, then: fine\n";
+        let segs = parse_transcript(srt, TranscriptFormat::Srt).unwrap();
+        assert_eq!(segs[0].speaker, None);
+        assert_eq!(segs[0].text, "He told me: no way");
+        assert_eq!(segs[1].speaker, None);
+    }
+
+    #[test]
+    fn json_podcasting20() {
+        let json = r#"{"version":"1.0.0","segments":[
+            {"speaker":"Darth Vader","startTime":0.5,"endTime":0.75,"body":"I"},
+            {"speaker":"Darth Vader","startTime":"1","endTime":1.25,"body":" am\n"},
+            {"speaker":"","startTime":2.75,"body":"Nooooo"},
+            {"speaker":"Luke","startTime":3,"endTime":3.5,"body":"  "}]}"#;
+        let segs = parse_transcript(json, TranscriptFormat::Json).unwrap();
+        assert_eq!(
+            segs,
+            vec![
+                seg(Some(0.5), Some(0.75), Some("Darth Vader"), "I"),
+                seg(Some(1.0), Some(1.25), Some("Darth Vader"), "am"),
+                seg(Some(2.75), None, None, "Nooooo"),
+            ]
+        );
+    }
+
+    #[test]
+    fn json_subtitle_list_in_milliseconds() {
+        let json =
+            r#"[{"start":1,"end":5000,"text":"Subtitles: @someone"},{"start":5001,"end":6000,"text":"<i>la la</i>"}]"#;
+        let segs = parse_transcript(json, TranscriptFormat::Json).unwrap();
+        assert_eq!(segs[0], seg(Some(0.001), Some(5.0), Some("Subtitles"), "@someone"));
+        assert_eq!(segs[1], seg(Some(5.001), Some(6.0), Some("Subtitles"), "la la"));
+    }
+
+    #[test]
+    fn json_errors() {
+        assert!(parse_transcript("", TranscriptFormat::Json).is_err());
+        assert!(parse_transcript("{\"segments\": [],}", TranscriptFormat::Json).is_err());
+        assert!(parse_transcript("{\"version\": \"1.0.0\"}", TranscriptFormat::Json).is_err());
+        assert!(parse_transcript("[{\"foo\": 1}]", TranscriptFormat::Json).is_err());
+        assert!(parse_transcript("42", TranscriptFormat::Json).is_err());
+        assert_eq!(parse_transcript("{}", TranscriptFormat::Json).unwrap(), vec![]);
+        assert_eq!(parse_transcript("[]", TranscriptFormat::Json).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn html_cite_time_paragraphs() {
+        let html = "<html><body>\n<cite>Kevin:</cite>\n<time>0:00</time>\n<p>\n  We have an update &amp; more<br>planned\n</p>\n<p>Second paragraph.</p>\n<cite>Alban :</cite>\n<time>0:09</time>\n<p>You&#39;re triggering Tom.</p>\n<time>1:02:03</time><p>No cite here.</p></body></html>";
+        let segs = parse_transcript(html, TranscriptFormat::Html).unwrap();
+        assert_eq!(
+            segs,
+            vec![
+                seg(
+                    Some(0.0),
+                    Some(9.0),
+                    Some("Kevin"),
+                    "We have an update & more planned Second paragraph."
+                ),
+                seg(Some(9.0), Some(3723.0), Some("Alban"), "You're triggering Tom."),
+                seg(Some(3723.0), None, Some("Alban"), "No cite here."),
+            ]
+        );
+    }
+
+    #[test]
+    fn html_unclosed_elements_end_at_the_next_one() {
+        let html = "<!-- <p>not this</p> --><cite>Ann:<time>0:05<p>Hello<p>More<cite>Bo</cite><p>Hi";
+        let segs = parse_transcript(html, TranscriptFormat::Html).unwrap();
+        assert_eq!(
+            segs,
+            vec![
+                seg(Some(5.0), None, Some("Ann"), "Hello More"),
+                seg(None, None, Some("Bo"), "Hi"),
+            ]
+        );
+    }
+
+    #[test]
+    fn html_without_paragraphs_falls_back_to_text() {
+        let html = "<div>Alice: Hello there.</div><div>Bob: Hi.</div>";
+        let segs = parse_transcript(html, TranscriptFormat::Html).unwrap();
+        let texts: Vec<_> = segs.iter().map(|s| (s.speaker.as_deref(), s.text.as_str())).collect();
+        assert_eq!(texts, vec![(Some("Alice"), "Hello there."), (Some("Bob"), "Hi.")]);
+    }
+
+    #[test]
+    fn text_labels_timestamps_and_paragraphs() {
+        let text = "[00:00:05] Alice: Hello there,\nhow are you?\n\nBob: Fine.\n\n00:01:10 Thanks.\nAlice (00:02:00): Bye.\nCarol  2:30\nA header-style turn.\n\nA paragraph after it.\n";
+        let segs = parse_transcript(text, TranscriptFormat::Text).unwrap();
+        assert_eq!(
+            segs,
+            vec![
+                seg(Some(5.0), None, Some("Alice"), "Hello there, how are you?"),
+                seg(None, Some(70.0), Some("Bob"), "Fine."),
+                seg(Some(70.0), Some(120.0), Some("Bob"), "Thanks."),
+                seg(Some(120.0), Some(150.0), Some("Alice"), "Bye."),
+                seg(Some(150.0), None, Some("Carol"), "A header-style turn."),
+                seg(None, None, Some("Carol"), "A paragraph after it."),
+            ]
+        );
+    }
+
+    #[test]
+    fn text_plain_paragraphs() {
+        let text = "First paragraph\ncontinues here.\n\n\nSecond one: with a colon.\n";
+        let segs = parse_transcript(text, TranscriptFormat::Text).unwrap();
+        assert_eq!(
+            segs,
+            vec![
+                seg(None, None, None, "First paragraph continues here."),
+                seg(None, None, None, "Second one: with a colon."),
+            ]
+        );
+    }
+
+    #[test]
+    fn text_that_is_really_srt_is_read_as_srt() {
+        let srt = "1\n00:00:01,000 --> 00:00:02,000\nHi.\n";
+        let segs = parse_transcript(srt, TranscriptFormat::Text).unwrap();
+        assert_eq!(segs, vec![seg(Some(1.0), Some(2.0), None, "Hi.")]);
+    }
+
+    #[test]
+    fn speaker_names() {
+        for name in [
+            "Adam Curry",
+            "SPEAKER_1",
+            "Speaker 2",
+            "Norma-Jean Belenky",
+            "Dr. Jane Smith",
+            "Ludwig van Beethoven",
+            "Q",
+            "Ñandú",
+        ] {
+            assert!(looks_like_speaker(name), "{name}");
+        }
+        for name in [
+            "He told me",
+            "so",
+            "Well, then",
+            "",
+            "This is a very long label that goes on",
+            "A b",
+        ] {
+            assert!(!looks_like_speaker(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn text_patterns_compile() {
+        assert!(LEADING_TIME.is_some());
+        assert!(NAME_TIME.is_some());
+    }
+
+    #[test]
+    fn voice_tags() {
+        assert_eq!(voice_tag("<v Bob>hi"), Some((Some("Bob".to_owned()), 7)));
+        assert_eq!(
+            voice_tag("<v.loud.x  Mary  Ann >hi"),
+            Some((Some("Mary Ann".to_owned()), 22))
+        );
+        assert_eq!(voice_tag("<v>hi"), Some((None, 3)));
+        assert_eq!(voice_tag("<vx>hi"), None);
+        assert_eq!(voice_tag("<v Bob"), None);
+        assert_eq!(voice_tag("hi <v Bob>"), None);
+    }
+
+    #[test]
+    fn entities_and_tags() {
+        assert_eq!(
+            clean_markup("a &lt;b&gt; &amp;amp; &#x27;q&#39; &unknown; & done"),
+            "a <b> &amp; 'q' &unknown; & done"
+        );
+        assert_eq!(clean_markup("1 < 2 and <b>bold</b> x>y"), "1 < 2 and bold x>y");
+        assert_eq!(clean_markup("a<br/>b <00:00:01.000><c>c</c>"), "a b c");
+        assert_eq!(clean_markup("&#0; &#xD800;"), "\u{fffd} \u{fffd}");
+        assert_eq!(decode_entities("&é&amp;"), "&é&");
+    }
+
+    #[test]
+    fn chapters() {
+        let json = r#"{"version":"1.2.0","chapters":[
+            {"startTime":168,"title":"Hearing Aids","img":"x.jpg"},
+            {"startTime":0,"title":"Intro","endTime":168},
+            {"startTime":410,"title":"Namespace","url":"https://github.com/Podcastindex-org/podcast-namespace"},
+            {"startTime":4826,"toc":false,"location":{"name":"Eiffel Tower, Paris"}},
+            {"title":"no start"}]}"#;
+        let chapters = parse_chapters(json).unwrap();
+        let titles: Vec<_> = chapters.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            vec!["Intro", "Hearing Aids", "Namespace", "Eiffel Tower, Paris"]
+        );
+        assert_eq!(chapters[0].end, Some(168.0));
+        assert_eq!(chapters[1].end, None);
+        assert_eq!(
+            chapters[2].url.as_deref(),
+            Some("https://github.com/Podcastindex-org/podcast-namespace")
+        );
+        assert!(parse_chapters("{\"chapters\": [").is_err());
+        assert!(parse_chapters("{\"version\": \"1.2.0\"}").is_err());
+        assert!(parse_chapters("[]").is_err());
+    }
+
+    #[test]
+    fn merge_turns_joins_same_speaker() {
+        let segs = vec![
+            seg(Some(0.2), Some(0.3), Some("A"), "It's"),
+            seg(Some(0.4), Some(0.8), Some("A"), "Friday"),
+            seg(Some(0.8), Some(0.8), Some("A"), ","),
+            seg(Some(0.9), Some(1.2), Some("A"), "folks."),
+            seg(Some(2.0), Some(2.5), Some("B"), "Hi"),
+            seg(Some(2.6), Some(3.0), Some("A"), "Again"),
+        ];
+        let merged = merge_turns(&segs, None);
+        assert_eq!(
+            merged,
+            vec![
+                seg(Some(0.2), Some(1.2), Some("A"), "It's Friday, folks."),
+                seg(Some(2.0), Some(2.5), Some("B"), "Hi"),
+                seg(Some(2.6), Some(3.0), Some("A"), "Again"),
+            ]
+        );
+        let capped = merge_turns(&segs, Some(12));
+        assert_eq!(capped[0].text, "It's Friday,");
+        assert_eq!(capped[1].text, "folks.");
+    }
+
+    #[test]
+    fn huge_and_hostile_inputs_stay_linear() {
+        let mut vtt = String::from("WEBVTT\n\n");
+        for i in 0..50_000u32 {
+            vtt.push_str(&format!("{}.000 --> {}.500\n<v S{}>word {i}\n\n", i, i, i % 3));
+        }
+        assert_eq!(parse_transcript(&vtt, TranscriptFormat::WebVtt).unwrap().len(), 50_000);
+        let hostile = "<a".repeat(200_000) + &"&x".repeat(200_000);
+        let segs = parse_transcript(
+            &format!("1\n00:00:01,000 --> 00:00:02,000\n{hostile}\n"),
+            TranscriptFormat::Srt,
+        )
+        .unwrap();
+        assert_eq!(segs.len(), 1);
+        let text = "x".repeat(1_000_000);
+        assert_eq!(
+            parse_transcript(&text, TranscriptFormat::Text).unwrap()[0].text.len(),
+            1_000_000
+        );
+        let html = "<p>".repeat(100_000);
+        assert!(parse_transcript(&html, TranscriptFormat::Html).is_ok());
+        // Unclosed `<time>`s before every paragraph: a lazy regex would rescan to the end.
+        let html = "<time>1:00<p>x</p>".repeat(100_000);
+        assert_eq!(parse_transcript(&html, TranscriptFormat::Html).unwrap().len(), 100_000);
+        let bare = "< ".repeat(300_000) + ">";
+        assert_eq!(clean_markup(&bare).len(), 300_001 * 2 - 1);
+        let divs = "<div>Alice: some words here.</div>".repeat(20_000);
+        assert_eq!(parse_transcript(&divs, TranscriptFormat::Html).unwrap().len(), 20_000);
+    }
 }
