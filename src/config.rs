@@ -271,10 +271,8 @@ impl Settings {
         if f.disable_after_hours == 0 {
             return invalid("fetch.disable_after_hours", "must be at least 1 hour");
         }
-        if let Some(token) = &self.discord.token {
-            if token.is_empty() {
-                return invalid("discord.token", "is set but empty; remove it to run in console mode");
-            }
+        if self.discord.token.as_ref().is_some_and(Secret::is_empty) {
+            return invalid("discord.token", "is set but empty; remove it to run in console mode");
         }
         Ok(())
     }

@@ -74,6 +74,7 @@ async fn first_poll_stores_every_item_and_second_poll_is_conditional() {
 
     let seen = server.seen();
     assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|r| r.path == "/feed/alpha"));
     assert!(seen[0].if_none_match.is_none());
     assert!(seen[1].if_none_match.is_some(), "second poll must send If-None-Match");
     assert_eq!(seen[1].if_modified_since.as_deref(), Some(LAST_MODIFIED));

@@ -216,13 +216,14 @@ pub fn test_settings(dir: &std::path::Path) -> Settings {
 /// A newsdesk built on a fresh store in its own temporary folder.
 pub struct TestApp {
     pub app: App,
-    pub dir: tempfile::TempDir,
+    /// Held so the folder (and its SQLite file) outlives the app.
+    _dir: tempfile::TempDir,
 }
 
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let app = App::build(test_settings(dir.path())).await.unwrap();
-    TestApp { app, dir }
+    TestApp { app, _dir: dir }
 }
 
 pub async fn spawn_app_with(settings: impl FnOnce(&mut Settings)) -> TestApp {
@@ -230,5 +231,5 @@ pub async fn spawn_app_with(settings: impl FnOnce(&mut Settings)) -> TestApp {
     let mut s = test_settings(dir.path());
     settings(&mut s);
     let app = App::build(s).await.unwrap();
-    TestApp { app, dir }
+    TestApp { app, _dir: dir }
 }
