@@ -4,6 +4,7 @@
 
 pub mod defaults;
 pub mod fetch;
+pub mod fulltext;
 pub mod guard;
 pub mod normalize;
 pub mod opml;

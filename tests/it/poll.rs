@@ -171,7 +171,10 @@ async fn each_broken_source_fails_alone_with_its_class() {
         assert_eq!(row.last_error_class, Some(*class), "{url}: {:?}", row.last_error);
         assert_eq!(row.failures, 1);
         // Stored with one-second precision.
-        assert!(row.next_poll_at >= now + Duration::minutes(5) - Duration::seconds(1), "backoff for {url}");
+        assert!(
+            row.next_poll_at >= now + Duration::minutes(5) - Duration::seconds(1),
+            "backoff for {url}"
+        );
         let error = row.last_error.as_deref().unwrap();
         match url.rsplit('/').next().unwrap() {
             "404" => assert!(error.contains("404"), "{error}"),
@@ -299,7 +302,8 @@ async fn podcast_episodes_get_transcripts_and_chapters() {
     let now = Utc::now();
     let vtt = "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\n<v Alice>Welcome to the show.</v>\n\n\
                00:00:04.000 --> 00:00:09.500\n<v Bob>Today: a new open-weights model.</v>\n";
-    let chapters = r#"{"version":"1.2.0","chapters":[{"startTime":0,"title":"Intro"},{"startTime":4,"title":"Models"}]}"#;
+    let chapters =
+        r#"{"version":"1.2.0","chapters":[{"startTime":0,"title":"Intro"},{"startTime":4,"title":"Models"}]}"#;
     let vtt_url = server.add("ep1.vtt", "text/vtt", vtt);
     let chapters_url = server.add("ep1-chapters.json", "application/json+chapters", chapters);
     let feed = format!(
@@ -324,8 +328,18 @@ async fn podcast_episodes_get_transcripts_and_chapters() {
         other => panic!("{other:?}"),
     }
     let source = t.app.store.source_by_url(&feed_url).await.unwrap().unwrap();
-    assert_eq!(source.kind, newsdesk::domain::SourceKind::Podcast, "detected on first poll");
-    let episode = t.app.store.article_by_url("https://pod.example/ep1").await.unwrap().unwrap();
+    assert_eq!(
+        source.kind,
+        newsdesk::domain::SourceKind::Podcast,
+        "detected on first poll"
+    );
+    let episode = t
+        .app
+        .store
+        .article_by_url("https://pod.example/ep1")
+        .await
+        .unwrap()
+        .unwrap();
     let segments = t.app.store.transcript(episode.id).await.unwrap();
     assert_eq!(segments.len(), 2);
     assert_eq!(segments[0].speaker.as_deref(), Some("Alice"));
@@ -347,11 +361,19 @@ async fn the_default_pack_is_installed_once_into_an_empty_store() {
     assert_eq!(t.app.ensure_sources(now).await.unwrap(), 0, "only into an empty store");
     let sources = t.app.store.list_sources().await.unwrap();
     assert_eq!(sources.len(), pack.len());
-    assert!(sources.iter().all(|s| s.status() == SourceStatus::New && s.title.is_some()));
+    assert!(
+        sources
+            .iter()
+            .all(|s| s.status() == SourceStatus::New && s.title.is_some())
+    );
     assert!(sources.iter().any(|s| s.kind == newsdesk::domain::SourceKind::Podcast));
     // add-defaults adds nothing twice.
     assert_eq!(t.app.install_defaults(now).await.unwrap(), 0);
 
     let off = spawn_app().await;
-    assert_eq!(off.app.ensure_sources(now).await.unwrap(), 0, "install_defaults = false");
+    assert_eq!(
+        off.app.ensure_sources(now).await.unwrap(),
+        0,
+        "install_defaults = false"
+    );
 }
