@@ -1,9 +1,11 @@
 //! The `articles` table (plus `article_sightings` and `episodes` rows written with it):
 //! exact dedupe on (source, guid) and on canonical URL across sources.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::{Store, StoreError, from_unix};
 use crate::domain::Article;
@@ -47,75 +49,49 @@ pub fn content_hash(article: &Article) -> String {
 
 impl Store {
     /// Stores a feed's articles in one transaction, skipping what is already known.
+    ///
+    /// New articles go in with multi-row `INSERT … RETURNING` statements: every statement is
+    /// a round trip to SQLite's worker thread, and one per article made storing slower than
+    /// parsing. Only the rows that clashed are looked at one by one.
     pub async fn insert_articles(&self, source_id: i64, articles: &[Article]) -> Result<InsertOutcome, StoreError> {
         let mut outcome = InsertOutcome::default();
         let mut tx = self.write_tx().await?;
-        for (index, article) in articles.iter().enumerate() {
-            let known: Option<i64> = sqlx::query_scalar(
-                "SELECT 1 FROM articles WHERE source_id = ?1 AND guid = ?2
-                 UNION ALL SELECT 1 FROM article_sightings WHERE source_id = ?1 AND guid = ?2 LIMIT 1",
-            )
-            .bind(source_id)
-            .bind(&article.guid)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if known.is_some() {
-                outcome.already_known += 1;
-                continue;
-            }
-            let result = sqlx::query(
+        let mut clashed = Vec::new();
+        for (chunk_index, chunk) in articles.chunks(INSERT_CHUNK).enumerate() {
+            let mut insert = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO articles (source_id, guid, url, title, author, published_at, date_missing,
-                    fetched_at, summary, text, excerpt_only, content_hash)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            )
-            .bind(source_id)
-            .bind(&article.guid)
-            .bind(&article.url)
-            .bind(&article.title)
-            .bind(&article.author)
-            .bind(article.published_at.timestamp())
-            .bind(article.date_missing)
-            .bind(article.fetched_at.timestamp())
-            .bind(&article.summary)
-            .bind(&article.text)
-            .bind(article.excerpt_only)
-            .bind(content_hash(article))
-            .execute(&mut *tx)
-            .await?;
-            if result.rows_affected() == 0 {
-                // The guid is new for this source, so the canonical URL clashed: another
-                // source (or an earlier guid of this one) already holds the story.
-                if let Some(url) = &article.url {
-                    let owner: Option<(i64, i64)> = sqlx::query("SELECT id, source_id FROM articles WHERE url = ?")
-                        .bind(url)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .map(|row| Ok::<_, sqlx::Error>((row.try_get("id")?, row.try_get("source_id")?)))
-                        .transpose()?;
-                    if let Some((article_id, owner_source)) = owner {
-                        sqlx::query(
-                            "INSERT INTO article_sightings (article_id, source_id, guid, seen_at)
-                             VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                        )
-                        .bind(article_id)
-                        .bind(source_id)
-                        .bind(&article.guid)
-                        .bind(article.fetched_at.timestamp())
-                        .execute(&mut *tx)
-                        .await?;
-                        if owner_source == source_id {
-                            outcome.already_known += 1;
-                        } else {
-                            outcome.cross_source_duplicates += 1;
-                        }
-                        continue;
-                    }
-                }
-                outcome.already_known += 1;
-                continue;
+                    fetched_at, summary, text, excerpt_only, content_hash) ",
+            );
+            insert.push_values(chunk, |mut row, article| {
+                row.push_bind(source_id)
+                    .push_bind(article.guid.as_str())
+                    .push_bind(article.url.as_deref())
+                    .push_bind(article.title.as_str())
+                    .push_bind(article.author.as_deref())
+                    .push_bind(article.published_at.timestamp())
+                    .push_bind(article.date_missing)
+                    .push_bind(article.fetched_at.timestamp())
+                    .push_bind(article.summary.as_deref())
+                    .push_bind(article.text.as_str())
+                    .push_bind(article.excerpt_only)
+                    .push_bind(content_hash(article));
+            });
+            insert.push(" ON CONFLICT DO NOTHING RETURNING id, guid");
+            let mut ids: HashMap<String, i64> = HashMap::new();
+            for row in insert.build().fetch_all(&mut *tx).await? {
+                ids.insert(row.try_get("guid")?, row.try_get("id")?);
             }
-            let id = result.last_insert_rowid();
-            if let Some(episode) = &article.episode {
+            for (offset, article) in chunk.iter().enumerate() {
+                let index = chunk_index * INSERT_CHUNK + offset;
+                // `remove`: a guid repeated within the document counts once.
+                match ids.remove(&article.guid) {
+                    Some(id) => outcome.inserted.push((index, id)),
+                    None => clashed.push(index),
+                }
+            }
+        }
+        for (index, id) in &outcome.inserted {
+            if let Some(episode) = articles.get(*index).and_then(|a| a.episode.as_ref()) {
                 let transcript = episode.transcripts.first();
                 sqlx::query(
                     "INSERT INTO episodes (article_id, enclosure_url, duration_secs, transcript_url,
@@ -130,7 +106,44 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            outcome.inserted.push((index, id));
+        }
+        let known = known_guids(&mut tx, source_id, clashed.iter().filter_map(|i| articles.get(*i))).await?;
+        for index in clashed {
+            let Some(article) = articles.get(index) else { continue };
+            if known.contains(&article.guid) {
+                outcome.already_known += 1;
+                continue;
+            }
+            // The guid is new for this source, so the canonical URL clashed: another source
+            // (or an earlier guid of this one) already holds the story.
+            let owner: Option<(i64, i64)> = match &article.url {
+                Some(url) => sqlx::query("SELECT id, source_id FROM articles WHERE url = ?")
+                    .bind(url)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|row| Ok::<_, sqlx::Error>((row.try_get("id")?, row.try_get("source_id")?)))
+                    .transpose()?,
+                None => None,
+            };
+            let Some((article_id, owner_source)) = owner else {
+                outcome.already_known += 1;
+                continue;
+            };
+            sqlx::query(
+                "INSERT INTO article_sightings (article_id, source_id, guid, seen_at)
+                 VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            )
+            .bind(article_id)
+            .bind(source_id)
+            .bind(&article.guid)
+            .bind(article.fetched_at.timestamp())
+            .execute(&mut *tx)
+            .await?;
+            if owner_source == source_id {
+                outcome.already_known += 1;
+            } else {
+                outcome.cross_source_duplicates += 1;
+            }
         }
         tx.commit().await?;
         Ok(outcome)
@@ -187,4 +200,36 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// Rows per multi-row INSERT: 12 bound values each stays far below SQLite's variable limit.
+const INSERT_CHUNK: usize = 200;
+
+/// Which of these articles' guids this source already stored, or saw as another source's story.
+async fn known_guids<'a>(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+    articles: impl Iterator<Item = &'a Article>,
+) -> Result<HashSet<String>, sqlx::Error> {
+    let guids: Vec<&str> = articles.map(|a| a.guid.as_str()).collect();
+    let mut known = HashSet::new();
+    for chunk in guids.chunks(INSERT_CHUNK) {
+        let mut query = QueryBuilder::<Sqlite>::new("SELECT guid FROM articles WHERE source_id = ");
+        query.push_bind(source_id).push(" AND guid IN (");
+        let mut list = query.separated(", ");
+        for guid in chunk {
+            list.push_bind(*guid);
+        }
+        query.push(") UNION SELECT guid FROM article_sightings WHERE source_id = ");
+        query.push_bind(source_id).push(" AND guid IN (");
+        let mut list = query.separated(", ");
+        for guid in chunk {
+            list.push_bind(*guid);
+        }
+        query.push(")");
+        for row in query.build().fetch_all(&mut *conn).await? {
+            known.insert(row.try_get("guid")?);
+        }
+    }
+    Ok(known)
 }

@@ -71,6 +71,9 @@ impl Store {
             .busy_timeout(Duration::from_millis(settings.busy_timeout_ms));
         let pool = SqlitePoolOptions::new()
             .max_connections(settings.max_connections)
+            // A local file cannot go stale like a network connection; a ping per acquire
+            // would only add a round trip to the worker thread.
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open {

@@ -5,5 +5,6 @@ mod config_file;
 mod corpus;
 mod feedparser;
 mod poll;
+mod store;
 mod support;
 mod transcripts;
