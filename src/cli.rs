@@ -263,39 +263,21 @@ async fn sources(app: &App, command: SourcesCommand, now: DateTime<Utc>) -> anyh
             Ok(ExitCode::SUCCESS)
         }
         SourcesCommand::Remove { url } => {
-            let canonical = crate::app::normalize_source_url(&url)
-                .map(|u| u.to_string())
-                .unwrap_or(url.clone());
-            match app.store.remove_source(&canonical).await {
-                Ok(articles) => {
-                    println!(
-                        "Removed {canonical} and its {articles} article{}.",
-                        plural(articles as usize)
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(crate::store::StoreError::NoSuchSource(url)) => {
-                    eprintln!("error: no source with URL {url} (see `newsdesk sources list`)");
-                    Ok(ExitCode::FAILURE)
-                }
-                Err(err) => Err(err.into()),
-            }
+            let canonical = canonical_source_url(&url);
+            let removed = app.store.remove_source(&canonical).await;
+            report_source_change(removed, |articles| {
+                format!(
+                    "Removed {canonical} and its {articles} article{}.",
+                    plural(articles as usize)
+                )
+            })
         }
         SourcesCommand::Enable { url } => {
-            let canonical = crate::app::normalize_source_url(&url)
-                .map(|u| u.to_string())
-                .unwrap_or(url.clone());
-            match app.store.enable_source(&canonical, now).await {
-                Ok(()) => {
-                    println!("Enabled {canonical}; it will be polled on the next fetch.");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(crate::store::StoreError::NoSuchSource(url)) => {
-                    eprintln!("error: no source with URL {url} (see `newsdesk sources list`)");
-                    Ok(ExitCode::FAILURE)
-                }
-                Err(err) => Err(err.into()),
-            }
+            let canonical = canonical_source_url(&url);
+            let enabled = app.store.enable_source(&canonical, now).await;
+            report_source_change(enabled, |()| {
+                format!("Enabled {canonical}; it will be polled on the next fetch.")
+            })
         }
         SourcesCommand::Import { file } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -332,6 +314,32 @@ async fn sources(app: &App, command: SourcesCommand, now: DateTime<Utc>) -> anyh
             );
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Users may type a source URL as they like; it is stored in canonical form.
+fn canonical_source_url(url: &str) -> String {
+    crate::app::normalize_source_url(url)
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| url.to_string())
+}
+
+/// An unknown URL is the user's mistake (a message and a failing exit code); anything else
+/// is the store's.
+fn report_source_change<T>(
+    result: Result<T, crate::store::StoreError>,
+    success: impl FnOnce(T) -> String,
+) -> anyhow::Result<ExitCode> {
+    match result {
+        Ok(value) => {
+            println!("{}", success(value));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(crate::store::StoreError::NoSuchSource(url)) => {
+            eprintln!("error: no source with URL {url} (see `newsdesk sources list`)");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(err) => Err(err.into()),
     }
 }
 
