@@ -171,6 +171,24 @@ async fn fetch(app: &App, now: DateTime<Utc>) -> anyhow::Result<ExitCode> {
         )
         .await?;
     bar.finish_and_clear();
+    if summary.sources == 0 {
+        let next = app
+            .store
+            .list_sources()
+            .await?
+            .into_iter()
+            .filter(|s| s.disabled_at.is_none())
+            .map(|s| s.next_poll_at)
+            .min();
+        match next {
+            Some(at) => println!(
+                "No source is due; the next one is due at {}.",
+                at.format("%Y-%m-%d %H:%M UTC")
+            ),
+            None => println!("No sources to poll. Add one with `newsdesk sources add URL`."),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     println!(
         "{} source{} polled: {} ok ({} not modified), {} failed; {} new article{}.",
         summary.sources,

@@ -90,6 +90,10 @@ async fn a_fresh_process_sees_what_the_last_one_stored() {
         "{text}"
     );
 
+    let idle = newsdesk(dir.path(), &["--config", &config, "fetch"], &[]).await;
+    assert!(idle.status.success());
+    assert!(stdout(&idle).contains("No source is due"), "{}", stdout(&idle));
+
     let list = newsdesk(dir.path(), &["--config", &config, "sources", "list", "--json"], &[]).await;
     assert!(list.status.success(), "{}", stderr(&list));
     let sources: serde_json::Value = serde_json::from_str(&stdout(&list)).unwrap();
