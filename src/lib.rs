@@ -10,12 +10,16 @@
 //! - [`app`] wires configuration, store and HTTP client together and runs the work the
 //!   CLI asks for (polling, source management, search).
 //! - [`cli`] is the command-line surface the thin `main.rs` hands over to.
+//! - [`pipeline`] (pure) tags topics and categories, clusters near-duplicates, scores and
+//!   summarises; [`digest`] composes an edition and renders it.
 //! - [`config`] holds the typed, layered settings.
 
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod digest;
 pub mod domain;
+pub mod pipeline;
 pub mod poller;
 pub mod sources;
 pub mod store;

@@ -1,0 +1,1 @@
+//! Composition: from scored, summarised clusters to a [`super::Digest`].

@@ -1,0 +1,1 @@
+//! Renderers: Markdown, ANSI terminal and JSON views of a [`super::Digest`].

@@ -1,0 +1,1 @@
+//! Near-duplicate clusters: the same story from different outlets becomes one.

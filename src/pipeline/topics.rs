@@ -1,0 +1,1 @@
+//! Topics: the built-in AI catalogue and custom topics, matched by include/exclude terms.
