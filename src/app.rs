@@ -9,6 +9,8 @@ use url::Url;
 
 use crate::config::Settings;
 use crate::domain::SourceKind;
+use crate::editorial::TopicIndex;
+use crate::pipeline::summarize::{Extractive, Summarizer};
 use crate::poller::{self, PollSummary, SourceOutcome};
 use crate::sources::defaults::DEFAULT_SOURCES;
 use crate::sources::fetch::{ClientBuildError, Fetcher};
@@ -54,12 +56,25 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
-/// The running newsdesk: settings, store and HTTP client.
-#[derive(Debug, Clone)]
+/// The running newsdesk: settings, store, HTTP client, the compiled topic set and the
+/// summariser.
+#[derive(Clone)]
 pub struct App {
     pub settings: Arc<Settings>,
     pub store: Store,
     pub fetcher: Arc<Fetcher>,
+    /// Built on first use and rebuilt when topics change; see [`crate::editorial`].
+    pub topics: Arc<tokio::sync::RwLock<Option<Arc<TopicIndex>>>>,
+    pub summarizer: Arc<dyn Summarizer>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("store", &self.store)
+            .field("summarizer", &self.summarizer.name())
+            .finish_non_exhaustive()
+    }
 }
 
 impl App {
@@ -73,6 +88,8 @@ impl App {
             settings: Arc::new(settings),
             store,
             fetcher: Arc::new(fetcher),
+            topics: Arc::new(tokio::sync::RwLock::new(None)),
+            summarizer: Arc::new(Extractive),
         })
     }
 

@@ -11,14 +11,19 @@
 //!   CLI asks for (polling, source management, search).
 //! - [`cli`] is the command-line surface the thin `main.rs` hands over to.
 //! - [`pipeline`] (pure) tags topics and categories, clusters near-duplicates, scores and
-//!   summarises; [`digest`] composes an edition and renders it.
+//!   summarises; [`digest`] composes an edition and renders it; [`editorial`] feeds them
+//!   from the store (tagging, digests, one-off summaries).
 //! - [`config`] holds the typed, layered settings.
+//! - [`eval`] measures the summariser offline: ROUGE and an evaluation set built from the
+//!   shared feed corpus (`cargo bench --bench summarize`).
 
 pub mod app;
 pub mod cli;
 pub mod config;
 pub mod digest;
 pub mod domain;
+pub mod editorial;
+pub mod eval;
 pub mod pipeline;
 pub mod poller;
 pub mod sources;

@@ -251,6 +251,11 @@ async fn fetch_and_store(
         .collect();
     let full_texts = fill_full_text(app, &inserted).await?;
     let transcripts = fetch_episode_files(app, &inserted).await?;
+    let new_ids: Vec<i64> = inserted.iter().map(|(_, id)| *id).collect();
+    if let Err(error) = app.tag_articles(&new_ids).await {
+        // Untagged articles keep topics_version 0, so the next digest tags them.
+        tracing::warn!(%error, "new articles not tagged yet");
+    }
 
     let interval = poll_interval(fetch_settings, parsed.ttl_minutes, fetched.max_age);
     let kind = (source.last_polled_at.is_none() && source.kind == SourceKind::Feed && parsed.looks_like_podcast)

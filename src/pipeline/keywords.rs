@@ -1,7 +1,758 @@
 //! Keyword extraction for tags and the digest's keyword chart.
+//!
+//! YAKE ranks the phrases of the article (the scoring of `yake-rust`, whose English stop
+//! list this uses, re-implemented over our own tokens: the crate tokenises with fancy-regex
+//! and takes milliseconds per article, this takes tens of microseconds); the title's own words are merged
+//! in because a headline names the story better than any statistic, and model names such as
+//! "GPT-4.5" (which YAKE cannot take: letters mixed with digits) come from the title and from
+//! tokens the text repeats. The result is normalised for use as tags: lower case, no stop
+//! words or bare numbers, and no near-duplicates ("model" / "models", "openai" / "openai api").
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use yake_rust::StopWords;
+
+use super::text;
+
+/// YAKE reads at most this many bytes of the text: keywords are settled by the opening, and
+/// YAKE's cost grows with the text.
+const MAX_TEXT_BYTES: usize = 6_000;
+
+/// How many YAKE candidates to consider per wanted keyword, before filtering.
+const CANDIDATES_PER_KEYWORD: usize = 4;
+
+static STOP_WORDS: LazyLock<StopWords> = LazyLock::new(|| StopWords::predefined("en").unwrap_or_default());
 
 /// Up to `n` keywords or key phrases of an article, most characteristic first, in lower case.
 pub fn keywords(title: &str, text: &str, n: usize) -> Vec<String> {
-    let _ = text;
-    title.split_whitespace().take(n).map(str::to_lowercase).collect()
+    if n == 0 {
+        return Vec::new();
+    }
+    let body = prefix(text, MAX_TEXT_BYTES);
+    let title_stems: HashSet<String> = text::words(title).iter().filter_map(|w| tag_word(w)).collect();
+    let mut scored: Vec<(f64, Vec<String>)> = Vec::new();
+
+    for (rank, phrase) in yake(title, body, n * CANDIDATES_PER_KEYWORD).into_iter().enumerate() {
+        let Some(words) = clean_phrase(&phrase) else {
+            continue;
+        };
+        let in_title = words.iter().filter(|w| title_stems.contains(&stem(w))).count();
+        let score = 1.0 / (1.0 + rank as f64 * 0.5) + 0.6 * in_title as f64 / words.len() as f64;
+        scored.push((score, words));
+    }
+
+    // Title words the text also uses, and repeated product names ("gpt-5", "llama-3.1").
+    let body_lower = body.to_lowercase();
+    for word in text::words(title) {
+        if tag_word(&word).is_some() {
+            let score = if body_lower.contains(word.as_str()) { 0.7 } else { 0.35 };
+            scored.push((score, vec![word]));
+        }
+    }
+    for (word, count) in product_names(body) {
+        if count >= 2 {
+            scored.push((0.3 + 0.1 * count.min(4) as f64, vec![word]));
+        }
+    }
+
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut chosen: Vec<Vec<String>> = Vec::new();
+    let mut chosen_stems: Vec<Vec<String>> = Vec::new();
+    for (_, words) in scored {
+        if chosen.len() >= n {
+            break;
+        }
+        let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
+        if chosen_stems.iter().any(|other| overlaps(other, &stems)) {
+            continue;
+        }
+        chosen_stems.push(stems);
+        chosen.push(words);
+    }
+    chosen.into_iter().map(|words| words.join(" ")).collect()
+}
+
+/// YAKE's best `n` phrases of title and text, lower-cased. The title goes first, as the
+/// opening sentence, so its terms get YAKE's position bonus.
+fn yake(title: &str, body: &str, n: usize) -> Vec<String> {
+    let title = title.trim();
+    let mut sentences: Vec<&str> = Vec::new();
+    if !title.is_empty() {
+        sentences.push(title);
+    }
+    sentences.extend(super::sentences::split(body));
+    yake::rank(&sentences, n)
+}
+
+/// The words of a YAKE phrase fit for a tag, or `None` when the phrase is not one:
+/// stop words at either end, bare numbers, URLs, generic news verbs.
+fn clean_phrase(phrase: &str) -> Option<Vec<String>> {
+    if phrase.contains(['/', '@', '\\', '=', '|']) || phrase.contains("http") || phrase.contains("www") {
+        return None;
+    }
+    let words: Vec<String> = phrase
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '+')
+                .replace('’', "'")
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() || words.len() > 3 {
+        return None;
+    }
+    let first = words.first()?;
+    let last = words.last()?;
+    // Tags read as names, so a stop word anywhere ("google and anthropic") disqualifies.
+    if words.iter().any(|w| is_weak(w)) {
+        return None;
+    }
+    if words.iter().any(|w| w.ends_with("'s") || is_number(w)) {
+        return None;
+    }
+    if words.len() == 1 && first.chars().count() < 3 {
+        return None;
+    }
+    if is_generic(first) || is_generic(last) {
+        return None;
+    }
+    Some(words)
+}
+
+/// A title word that can stand alone as a tag, stemmed; `None` for stop words, numbers,
+/// short and generic words.
+fn tag_word(word: &str) -> Option<String> {
+    if word.chars().count() < 3 || is_weak(word) || is_number(word) || is_generic(word) || word.ends_with("'s") {
+        return None;
+    }
+    if word.contains('.') && !word.chars().any(|c| c.is_ascii_digit()) {
+        // "example.com" and abbreviations make poor tags.
+        return None;
+    }
+    Some(stem(word))
+}
+
+/// Tokens that mix letters and digits ("gpt-5", "llama-3.1", "m4"), with their counts,
+/// in order of first appearance.
+fn product_names(body: &str) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for word in text::words(body) {
+        let has_digit = word.chars().any(|c| c.is_ascii_digit());
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        if !has_digit || letters < 2 || word.len() > 24 || word.ends_with("'s") {
+            continue;
+        }
+        // Units and ordinals are not names: "10x", "5th", "2024s", "30mins".
+        if word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        match out.iter_mut().find(|(w, _)| *w == word) {
+            Some((_, count)) => *count += 1,
+            None => out.push((word, 1)),
+        }
+    }
+    out
+}
+
+/// True when one phrase's stems contain the other's as a run: "model" / "models",
+/// "openai" / "openai api".
+fn overlaps(a: &[String], b: &[String]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long.windows(short.len()).any(|w| w == short)
+}
+
+/// A light English stemmer for duplicate detection: plural and possessive endings only,
+/// which is what separates most near-duplicate tags.
+fn stem(word: &str) -> String {
+    let w = word.trim_end_matches("'s");
+    let n = w.len();
+    if n > 4 && w.ends_with("ies") {
+        return format!("{}y", &w[..n - 3]);
+    }
+    if n > 4 && (w.ends_with("ches") || w.ends_with("shes") || w.ends_with("sses") || w.ends_with("xes")) {
+        return w[..n - 2].to_string();
+    }
+    if n > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        return w[..n - 1].to_string();
+    }
+    w.to_string()
+}
+
+fn prefix(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // Cut at a word boundary so the last word is not a fragment.
+    let cut = text[..end].rfind(char::is_whitespace).unwrap_or(end);
+    &text[..cut]
+}
+
+fn is_weak(word: &str) -> bool {
+    text::is_stopword(word) || STOP_WORDS.contains(word)
+}
+
+fn is_number(word: &str) -> bool {
+    word.chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '%' | '$' | '-' | '+'))
+}
+
+/// Words that appear in any article and so tag none.
+fn is_generic(word: &str) -> bool {
+    matches!(
+        word,
+        "said"
+            | "says"
+            | "say"
+            | "new"
+            | "news"
+            | "also"
+            | "like"
+            | "just"
+            | "one"
+            | "two"
+            | "three"
+            | "first"
+            | "last"
+            | "year"
+            | "years"
+            | "week"
+            | "weeks"
+            | "month"
+            | "months"
+            | "day"
+            | "days"
+            | "today"
+            | "yesterday"
+            | "time"
+            | "times"
+            | "way"
+            | "ways"
+            | "thing"
+            | "things"
+            | "lot"
+            | "lots"
+            | "people"
+            | "thanks"
+            | "read"
+            | "post"
+            | "posts"
+            | "article"
+            | "articles"
+            | "blog"
+            | "via"
+            | "update"
+            | "updates"
+            | "including"
+            | "make"
+            | "makes"
+            | "made"
+            | "use"
+            | "uses"
+            | "used"
+            | "using"
+            | "get"
+            | "gets"
+            | "got"
+            | "going"
+            | "want"
+            | "need"
+            | "know"
+            | "think"
+            | "really"
+            | "much"
+            | "many"
+            | "well"
+            | "good"
+            | "great"
+            | "still"
+            | "even"
+            | "back"
+            | "next"
+            | "according"
+            | "announced"
+            | "announces"
+            | "launch"
+            | "launches"
+            | "launched"
+            | "release"
+            | "released"
+            | "releases"
+            | "introducing"
+            | "introduces"
+            | "here"
+            | "there"
+            | "now"
+            | "help"
+            | "helps"
+            | "work"
+            | "works"
+            | "part"
+            | "number"
+            | "lead"
+            | "leads"
+            | "set"
+            | "sets"
+            | "show"
+            | "shows"
+            | "shown"
+            | "see"
+            | "look"
+            | "looks"
+            | "take"
+            | "takes"
+            | "come"
+            | "comes"
+            | "best"
+            | "better"
+            | "big"
+            | "bigger"
+            | "large"
+            | "small"
+            | "high"
+            | "low"
+            | "long"
+            | "percent"
+            | "million"
+            | "billion"
+            | "trillion"
+            | "company"
+            | "companies"
+            | "click"
+            | "subscribe"
+            | "newsletter"
+            | "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "january"
+            | "february"
+            | "march"
+            | "april"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+    )
+}
+
+/// YAKE (Campos et al., 2020) as `yake-rust` 1.0.3 computes it, with window size 1, n-grams
+/// up to 3 and strict capitalisation, restricted to candidates without stop words (the only
+/// ones a tag can use, and the ones whose score needs no stop-word bridging terms).
+mod yake {
+    use std::collections::HashMap;
+
+    use super::STOP_WORDS;
+
+    const NGRAMS: usize = 3;
+    const MIN_CHARS: usize = 3;
+    /// YAKE's default punctuation set.
+    const PUNCTUATION: &str = "!\"#$%&'()*+,-./:<=>?@[\\]^_`{|}~";
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Tag {
+        Digit,
+        Punctuation,
+        Unparsable,
+        Acronym,
+        Uppercase,
+        Parsable,
+    }
+
+    impl Tag {
+        fn blocks_candidates(self) -> bool {
+            matches!(self, Tag::Digit | Tag::Punctuation | Tag::Unparsable)
+        }
+
+        fn blocks_context(self) -> bool {
+            matches!(self, Tag::Digit | Tag::Unparsable)
+        }
+    }
+
+    #[derive(Debug, Default)]
+    struct Term {
+        tf: u32,
+        tf_acronym: u32,
+        tf_upper: u32,
+        /// Distinct sentence indices, ascending.
+        sentences: Vec<u32>,
+        left_total: u32,
+        left_distinct: u32,
+        right_total: u32,
+        right_distinct: u32,
+        /// Some lower-case form of the term is not a stop word.
+        content: bool,
+    }
+
+    struct LcInfo {
+        uq: u32,
+        stop: bool,
+    }
+
+    /// The best `n` candidates over `sentences`, as lower-case words joined by spaces.
+    pub(super) fn rank(sentences: &[&str], n: usize) -> Vec<String> {
+        let mut lc_ids: HashMap<String, u32> = HashMap::new();
+        let mut lc_words: Vec<String> = Vec::new();
+        let mut lc_info: Vec<LcInfo> = Vec::new();
+        let mut uq_ids: HashMap<String, u32> = HashMap::new();
+        let mut terms: Vec<Term> = Vec::new();
+        let mut pairs: HashMap<(u32, u32), u32> = HashMap::new();
+        let mut tokens: Vec<Vec<(u32, Tag)>> = Vec::with_capacity(sentences.len());
+        let mut lower = String::new();
+
+        for (s_idx, sentence) in sentences.iter().enumerate() {
+            let mut line: Vec<(u32, Tag)> = Vec::new();
+            // Only the previous token matters with a window of 1.
+            let mut window: Option<(u32, Tag)> = None;
+            for (w_idx, word) in tokenize(sentence).into_iter().enumerate() {
+                let tag = tag_of(word, w_idx == 0);
+                if tag == Tag::Punctuation {
+                    window = None;
+                    line.push((u32::MAX, tag));
+                    continue;
+                }
+                lower.clear();
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+                let lc = match lc_ids.get(lower.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let uq_string = to_single(&lower).to_string();
+                        let next_uq = uq_ids.len() as u32;
+                        let uq = *uq_ids.entry(uq_string).or_insert(next_uq);
+                        if uq as usize == terms.len() {
+                            terms.push(Term::default());
+                        }
+                        let stop = is_stopword(&lower);
+                        let id = lc_words.len() as u32;
+                        lc_ids.insert(lower.clone(), id);
+                        lc_words.push(lower.clone());
+                        lc_info.push(LcInfo { uq, stop });
+                        if !stop {
+                            terms[uq as usize].content = true;
+                        }
+                        id
+                    }
+                };
+                let uq = lc_info[lc as usize].uq;
+                let term = &mut terms[uq as usize];
+                term.tf += 1;
+                match tag {
+                    Tag::Acronym => term.tf_acronym += 1,
+                    Tag::Uppercase => term.tf_upper += 1,
+                    _ => {}
+                }
+                if term.sentences.last() != Some(&(s_idx as u32)) {
+                    term.sentences.push(s_idx as u32);
+                }
+                if !tag.blocks_context()
+                    && let Some((left, left_tag)) = window
+                    && !left_tag.blocks_context()
+                {
+                    let count = pairs.entry((left, uq)).or_insert(0);
+                    *count += 1;
+                    let first = *count == 1;
+                    let right_term = &mut terms[uq as usize];
+                    right_term.left_total += 1;
+                    right_term.left_distinct += u32::from(first);
+                    let left_term = &mut terms[left as usize];
+                    left_term.right_total += 1;
+                    left_term.right_distinct += u32::from(first);
+                }
+                window = Some((uq, tag));
+                line.push((lc, tag));
+            }
+            tokens.push(line);
+        }
+        if terms.is_empty() {
+            return Vec::new();
+        }
+
+        let scores = term_scores(&terms, sentences.len());
+
+        // Candidates in order of first appearance, so ties keep YAKE's order.
+        let mut index: HashMap<([u32; NGRAMS], usize), usize> = HashMap::new();
+        let mut candidates: Vec<([u32; NGRAMS], usize, u32)> = Vec::new();
+        for line in &tokens {
+            for j in 0..line.len() {
+                let mut key = [u32::MAX; NGRAMS];
+                let mut chars = 0;
+                for k in j..(j + NGRAMS).min(line.len()) {
+                    let (lc, tag) = line[k];
+                    if tag.blocks_candidates() || lc_info[lc as usize].stop {
+                        break;
+                    }
+                    key[k - j] = lc;
+                    chars += lc_words[lc as usize].chars().count();
+                    if chars < MIN_CHARS {
+                        continue;
+                    }
+                    let len = k - j + 1;
+                    match index.get(&(key, len)) {
+                        Some(&at) => candidates[at].2 += 1,
+                        None => {
+                            index.insert((key, len), candidates.len());
+                            candidates.push((key, len, 1));
+                        }
+                    }
+                }
+            }
+        }
+
+        let mut ranked: Vec<(f64, usize)> = candidates
+            .iter()
+            .enumerate()
+            .map(|(at, (key, len, count))| {
+                let mut product = 1.0;
+                let mut sum = 0.0;
+                for &lc in &key[..*len] {
+                    let score = scores[lc_info[lc as usize].uq as usize];
+                    product *= score;
+                    sum += score;
+                }
+                if sum == -1.0 {
+                    sum = 0.999_999_999;
+                }
+                (product / (f64::from(*count) * (1.0 + sum)), at)
+            })
+            .filter(|(score, _)| score.is_finite())
+            .collect();
+        ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        ranked
+            .into_iter()
+            .take(n)
+            .map(|(_, at)| {
+                let (key, len, _) = &candidates[at];
+                key[..*len]
+                    .iter()
+                    .map(|&lc| lc_words[lc as usize].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    /// YAKE's single-term score (lower is better) for every term.
+    fn term_scores(terms: &[Term], sentence_count: usize) -> Vec<f64> {
+        let content_tfs: Vec<f64> = terms.iter().filter(|t| t.content).map(|t| f64::from(t.tf)).collect();
+        let mean = content_tfs.iter().sum::<f64>() / content_tfs.len().max(1) as f64;
+        let variance =
+            content_tfs.iter().map(|tf| (tf - mean) * (tf - mean)).sum::<f64>() / content_tfs.len().max(1) as f64;
+        let std = variance.sqrt();
+        let max_tf = terms.iter().map(|t| t.tf).max().unwrap_or(1).max(1) as f64;
+        let sentence_count = sentence_count.max(1) as f64;
+        terms
+            .iter()
+            .map(|t| {
+                let tf = f64::from(t.tf.max(1));
+                let casing = f64::from(t.tf_acronym.max(t.tf_upper)) / (1.0 + tf.ln());
+                let position = (3.0 + median(&t.sentences)).ln().ln();
+                let frequency = tf / (mean + std);
+                let dl = if t.left_total == 0 {
+                    0.0
+                } else {
+                    f64::from(t.left_distinct) / f64::from(t.left_total)
+                };
+                let dr = if t.right_total == 0 {
+                    0.0
+                } else {
+                    f64::from(t.right_distinct) / f64::from(t.right_total)
+                };
+                let relatedness = 1.0 + (dl + dr) * (tf / max_tf);
+                let spread = t.sentences.len() as f64 / sentence_count;
+                (relatedness * position) / (casing + frequency / relatedness + spread / relatedness)
+            })
+            .collect()
+    }
+
+    fn median(sorted: &[u32]) -> f64 {
+        match sorted.len() {
+            0 => 0.0,
+            n if n % 2 == 0 => (f64::from(sorted[n / 2 - 1]) + f64::from(sorted[n / 2])) / 2.0,
+            n => f64::from(sorted[n / 2]),
+        }
+    }
+
+    /// Words and punctuation marks of a sentence: a word is a run of letters and digits with
+    /// inner joiners ("gpt-4.5", "don't"); a possessive "'s" is dropped, as YAKE drops it;
+    /// every other mark is a token of its own.
+    fn tokenize(sentence: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut start: Option<usize> = None;
+        let mut chars = sentence.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c.is_alphanumeric() {
+                start.get_or_insert(i);
+                continue;
+            }
+            let next_alnum = chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+            if start.is_some() && next_alnum && matches!(c, '-' | '.' | '\'' | '’' | '&' | '_') {
+                continue;
+            }
+            if let Some(s) = start.take() {
+                out.push(strip_possessive(&sentence[s..i]));
+            }
+            if !c.is_whitespace() {
+                out.push(&sentence[i..i + c.len_utf8()]);
+            }
+        }
+        if let Some(s) = start {
+            out.push(strip_possessive(&sentence[s..]));
+        }
+        out
+    }
+
+    fn strip_possessive(word: &str) -> &str {
+        word.strip_suffix("'s")
+            .or_else(|| word.strip_suffix("’s"))
+            .unwrap_or(word)
+    }
+
+    fn tag_of(word: &str, first_in_sentence: bool) -> Tag {
+        if word.replace(',', "").parse::<f64>().is_ok() {
+            return Tag::Digit;
+        }
+        if word.chars().all(|c| PUNCTUATION.contains(c)) {
+            return Tag::Punctuation;
+        }
+        let mut marks: Vec<char> = word.chars().filter(|&c| PUNCTUATION.contains(c)).collect();
+        marks.sort_unstable();
+        marks.dedup();
+        let has_digits = word.chars().any(|c| c.is_ascii_digit());
+        let has_alphas = word.chars().any(char::is_alphabetic);
+        if marks.len() > 1 || has_alphas == has_digits {
+            return Tag::Unparsable;
+        }
+        if word.chars().all(char::is_uppercase) {
+            return Tag::Acronym;
+        }
+        let mut chars = word.chars();
+        let strict_capital = chars.next().is_some_and(char::is_uppercase) && !chars.any(char::is_uppercase);
+        if !first_in_sentence && strict_capital {
+            Tag::Uppercase
+        } else {
+            Tag::Parsable
+        }
+    }
+
+    /// YAKE's plural folding: drop a final "s" from words of four letters or more.
+    fn to_single(word: &str) -> &str {
+        if word.chars().take(4).count() > 3 && word.ends_with(['s', 'S']) {
+            &word[..word.len() - 1]
+        } else {
+            word
+        }
+    }
+
+    fn is_stopword(lc: &str) -> bool {
+        let single = to_single(lc);
+        STOP_WORDS.contains(lc)
+            || STOP_WORDS.contains(single)
+            || single.chars().filter(|&c| !PUNCTUATION.contains(c)).count() < 3
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// On text whose tokens both tokenisers agree on, the port ranks the stop-word-free
+        /// candidates exactly as yake-rust does.
+        #[test]
+        fn matches_yake_rust() {
+            let text = "Google released Gemini today. Gemini beats rival models on coding benchmarks. \
+                Developers can try Gemini in Google AI Studio. The Gemini models are fast and cheap. \
+                Rival labs such as Anthropic and OpenAI ship coding models too.";
+            let sentences = crate::pipeline::sentences::split(text);
+            let ours = rank(&sentences, 8);
+            let reference: Vec<String> = yake_rust::get_n_best(200, text, &STOP_WORDS, &yake_rust::Config::default())
+                .into_iter()
+                .map(|item| item.keyword)
+                .filter(|k| k.split_whitespace().all(|w| !is_stopword(w)))
+                .take(8)
+                .collect();
+            assert_eq!(ours, reference);
+        }
+
+        #[test]
+        fn tokens_and_tags() {
+            assert_eq!(
+                tokenize("OpenAI's GPT-4.5 (new) costs $75."),
+                ["OpenAI", "GPT-4.5", "(", "new", ")", "costs", "$", "75", "."]
+            );
+            assert_eq!(tag_of("2,024", false), Tag::Digit);
+            assert_eq!(tag_of("GPT-4.5", false), Tag::Unparsable);
+            assert_eq!(tag_of("NASA", false), Tag::Acronym);
+            assert_eq!(tag_of("Gemini", false), Tag::Uppercase);
+            assert_eq!(tag_of("Gemini", true), Tag::Parsable);
+            assert_eq!(tag_of("(", false), Tag::Punctuation);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "OpenAI released GPT-5 on Thursday, its most capable language model so far. \
+        The language model beats GPT-4.5 on coding benchmarks and costs less to run. \
+        OpenAI said GPT-5 will be available to ChatGPT users and through the API. \
+        Developers can use the API today, and enterprise customers get access next week. \
+        Language models from Google and Anthropic compete on the same benchmarks.";
+
+    #[test]
+    fn keywords_are_lower_case_unique_and_capped() {
+        let tags = keywords("OpenAI launches GPT-5", TEXT, 6);
+        assert!(!tags.is_empty() && tags.len() <= 6, "{tags:?}");
+        for tag in &tags {
+            assert_eq!(tag, &tag.to_lowercase());
+            assert!(!tag.split_whitespace().any(text::is_stopword), "{tag}");
+            assert!(!is_number(tag), "{tag}");
+            assert!((1..=3).contains(&tag.split_whitespace().count()), "{tag}");
+        }
+        assert!(tags.contains(&"openai".to_string()), "{tags:?}");
+        assert!(tags.contains(&"gpt-5".to_string()), "{tags:?}");
+        let unique: HashSet<&String> = tags.iter().collect();
+        assert_eq!(unique.len(), tags.len());
+    }
+
+    #[test]
+    fn no_plural_or_contained_duplicates() {
+        let tags = keywords("Language models", TEXT, 6);
+        let stems: Vec<Vec<String>> = tags.iter().map(|t| t.split_whitespace().map(stem).collect()).collect();
+        for (i, a) in stems.iter().enumerate() {
+            for b in &stems[i + 1..] {
+                assert!(!overlaps(a, b), "{tags:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn degenerate_inputs() {
+        assert!(keywords("", "", 5).is_empty());
+        assert!(keywords("Title", "text", 0).is_empty());
+        assert!(keywords("", "the of and 2024 42", 5).is_empty());
+        assert_eq!(keywords("Quantum computing", "", 5), ["quantum computing"]);
+        // Non-English text must not panic.
+        let _ = keywords("Новости", "Компания выпустила новую модель. Модель стала быстрее.", 5);
+        let _ = keywords("", "今天发布了新模型。模型很好。", 5);
+    }
+
+    #[test]
+    fn stem_merges_plurals() {
+        assert_eq!(stem("models"), "model");
+        assert_eq!(stem("companies"), "company");
+        assert_eq!(stem("openai's"), "openai");
+        assert_eq!(stem("bus"), "bus");
+        assert_eq!(stem("analysis"), "analysis");
+    }
 }

@@ -26,9 +26,23 @@ pub enum FullTextError {
     TooShort { words: usize },
 }
 
+/// An article found in a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtractedArticle {
+    /// The page's article title; empty when the page gives none.
+    pub title: String,
+    /// Plain text, paragraphs separated by blank lines.
+    pub text: String,
+}
+
 /// Extracts the main article of an HTML page as plain text (paragraphs separated by blank
 /// lines). `page_url` resolves relative links inside the page.
 pub fn extract_article(html: &str, page_url: &Url) -> Result<String, FullTextError> {
+    extract(html, page_url).map(|article| article.text)
+}
+
+/// Extracts the main article of an HTML page with its title.
+pub fn extract(html: &str, page_url: &Url) -> Result<ExtractedArticle, FullTextError> {
     let config = Config {
         max_elements_to_parse: MAX_ELEMENTS,
         ..Config::default()
@@ -43,7 +57,10 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<String, FullTextErr
     if words < MIN_WORDS {
         return Err(FullTextError::TooShort { words });
     }
-    Ok(text)
+    Ok(ExtractedArticle {
+        title: article.title.trim().to_string(),
+        text,
+    })
 }
 
 #[cfg(test)]

@@ -3,9 +3,11 @@
 //! open. A database written by a newer newsdesk is refused rather than misread.
 
 mod articles;
+mod digest;
 mod episodes;
 mod search;
 mod sources;
+mod topics;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -19,8 +21,10 @@ use sqlx::{Row, SqlitePool};
 use crate::config::DatabaseSettings;
 
 pub use articles::{InsertOutcome, StoredArticle};
+pub use digest::{LEAD_CHARS, StoreCounts, WindowArticle};
 pub use search::SearchHit;
 pub use sources::{FailureUpdate, NewSource, SourceRow, SuccessUpdate};
+pub use topics::{NewTopic, TaggingInput, TopicRow};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 

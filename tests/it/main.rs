@@ -3,6 +3,7 @@
 mod cli;
 mod config_file;
 mod corpus;
+mod digest;
 mod feedparser;
 mod poll;
 mod store;

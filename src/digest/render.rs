@@ -1,1 +1,0 @@
-//! Renderers: Markdown, ANSI terminal and JSON views of a [`super::Digest`].

@@ -1,0 +1,9 @@
+//! Offline evaluation of the summariser: a ROUGE implementation ([`rouge`]) and an
+//! evaluation set of (article, human one-line summary) pairs built from the shared real-feed
+//! corpus ([`dataset`]). `cargo bench --bench summarize` puts the two together.
+
+pub mod dataset;
+pub mod rouge;
+
+pub use dataset::{EvalPair, ReferenceKind, lead, lead1};
+pub use rouge::{Prf, Rouge, RougeScores};
