@@ -349,9 +349,11 @@ const OPINION_PHRASES: &[&str] = &[
 ///    opens an argument ("Why …", "The case for …", "In defense of …"), says "op-ed",
 ///    "essay", "my take", or is an interview or conversation (for podcasts, also in the
 ///    lead): 💡 Opinion / Essays.
-/// 3. **Security** — security terms in the title, at least as many as AI terms, and the
-///    security evidence no weaker than the AI evidence; or overwhelming security evidence
-///    in the text with no AI in the title: 🔒 Security.
+/// 3. **Security** — security evidence of at least 0.5 with security terms in the title,
+///    either more of them than AI terms, or as many and security evidence no weaker than the
+///    AI evidence; or security evidence of 0.85 from the text with no AI term in the title
+///    and no stronger AI evidence: 🔒 Security. So "AI cybersecurity is not proof of work"
+///    is Security, while a model launch that mentions its safety features stays AI / ML.
 /// 4. **The title decides** — among AI, tool and engineering terms found in the title, the
 ///    strongest group wins (ties: AI, then tools): 🤖 AI / ML, 🛠 Tools / Open Source
 ///    (open source, GitHub, libraries, plugins, CLIs, package managers), ⚙️ Engineering
@@ -403,10 +405,11 @@ pub fn categorize(input: &TopicInput<'_>, topics: &[TopicMatch]) -> Category {
     {
         return Category::OpinionEssays;
     }
-    if security.title > 0 && security.title >= ai.title && security.strength >= 0.5 && security.strength >= ai.strength
-        || security.title > ai.title && security.strength >= 0.5
-        || security.strength >= 0.85 && ai.title == 0 && security.strength >= ai.strength
-    {
+    let security_in_title = security.strength >= 0.5
+        && (security.title > ai.title
+            || security.title > 0 && security.title == ai.title && security.strength >= ai.strength);
+    let security_in_text = security.strength >= 0.85 && ai.title == 0 && security.strength >= ai.strength;
+    if security_in_title || security_in_text {
         return Category::Security;
     }
     let groups = [
@@ -421,19 +424,19 @@ pub fn categorize(input: &TopicInput<'_>, topics: &[TopicMatch]) -> Category {
             .rev()
             .filter(|(_, g)| eligible(g))
             .max_by(|a, b| a.1.strength.total_cmp(&b.1.strength))
-            .map(|&(category, g)| (category, g))
+            .map(|&(category, _)| category)
     };
-    if let Some((category, _)) = best(&|g| g.title > 0) {
+    if let Some(category) = best(&|g| g.title > 0) {
         return category;
     }
     let body_best = best(&|g| g.strength >= BODY_FLOOR);
     if input.title.trim_start().starts_with("Quoting ") {
         return match body_best {
-            Some((Category::AiMl, _)) => Category::AiMl,
+            Some(Category::AiMl) => Category::AiMl,
             _ => Category::OpinionEssays,
         };
     }
-    if let Some((category, _)) = body_best {
+    if let Some(category) = body_best {
         return category;
     }
     let any_tech = ai.strength > 0.0 || tools.strength > 0.0 || engineering.strength > 0.0 || security.strength > 0.0;

@@ -177,8 +177,10 @@ fn same_story(a: &Features, b: &Features) -> bool {
         // The same facts in the opening, whatever the headline.
         || (long_enough && lead >= 0.45)
         || (long_enough && containment(&a.lead, &b.lead) >= 0.8)
-        // A reworded headline over an overlapping opening.
-        || (titled && title >= 0.4 && lead >= 0.18)
+        // A reworded headline over an overlapping opening; short openings share a byline
+        // or a quote attribution easily, so they must share more.
+        || (titled && long_enough && title >= 0.4 && lead >= 0.18)
+        || (titled && !long_enough && title >= 0.6 && lead >= 0.3)
 }
 
 /// Union-find over indices, with path halving.

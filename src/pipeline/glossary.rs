@@ -183,7 +183,11 @@ impl Matcher {
         let explicit: Vec<(String, usize)> = entries
             .iter()
             .enumerate()
-            .flat_map(|(i, e)| std::iter::once(e.term).chain(e.aliases.iter().copied()).map(move |a| (a.to_string(), i)))
+            .flat_map(|(i, e)| {
+                std::iter::once(e.term)
+                    .chain(e.aliases.iter().copied())
+                    .map(move |a| (a.to_string(), i))
+            })
             .collect();
         let generated: Vec<(String, usize)> = explicit
             .iter()

@@ -30,29 +30,42 @@ pub fn keywords(title: &str, text: &str, n: usize) -> Vec<String> {
         return Vec::new();
     }
     let body = prefix(text, MAX_TEXT_BYTES);
-    let title_stems: HashSet<String> = text::words(title).iter().filter_map(|w| tag_word(w)).collect();
-    let mut scored: Vec<(f64, Vec<String>)> = Vec::new();
+    let title = title.trim();
+    let title_words = text::words(title);
+    let title_stems: HashSet<String> = title_words.iter().filter_map(|w| tag_word(w)).collect();
+    let mut sentences: Vec<&str> = Vec::new();
+    if !title.is_empty() {
+        // The title goes first, as the opening sentence, so its terms get YAKE's position bonus.
+        sentences.push(title);
+    }
+    let body_from = sentences.len();
+    sentences.extend(super::sentences::split(body));
+    let ranking = yake::rank(&sentences, body_from, n * CANDIDATES_PER_KEYWORD);
 
-    for (rank, phrase) in yake(title, body, n * CANDIDATES_PER_KEYWORD).into_iter().enumerate() {
-        let Some(words) = clean_phrase(&phrase) else {
+    let mut scored: Vec<(f64, Vec<String>)> = Vec::new();
+    for (rank, phrase) in ranking.phrases.iter().enumerate() {
+        let Some(words) = clean_phrase(phrase) else {
             continue;
         };
         let in_title = words.iter().filter(|w| title_stems.contains(&stem(w))).count();
         let score = 1.0 / (1.0 + rank as f64 * 0.5) + 0.6 * in_title as f64 / words.len() as f64;
         scored.push((score, words));
     }
-
-    // Title words the text also uses, and repeated product names ("gpt-5", "llama-3.1").
-    let body_lower = body.to_lowercase();
-    for word in text::words(title) {
+    // Title words (the text's use of them counts), and product names the text repeats
+    // ("gpt-5", "llama-3.1"), which YAKE cannot rank.
+    for word in title_words {
         if tag_word(&word).is_some() {
-            let score = if body_lower.contains(word.as_str()) { 0.7 } else { 0.35 };
+            let score = if ranking.body_words.contains(word.as_str()) {
+                0.7
+            } else {
+                0.35
+            };
             scored.push((score, vec![word]));
         }
     }
-    for (word, count) in product_names(body) {
+    for (word, count) in ranking.products {
         if count >= 2 {
-            scored.push((0.3 + 0.1 * count.min(4) as f64, vec![word]));
+            scored.push((0.3 + 0.1 * f64::from(count.min(4)), vec![word]));
         }
     }
 
@@ -71,18 +84,6 @@ pub fn keywords(title: &str, text: &str, n: usize) -> Vec<String> {
         chosen.push(words);
     }
     chosen.into_iter().map(|words| words.join(" ")).collect()
-}
-
-/// YAKE's best `n` phrases of title and text, lower-cased. The title goes first, as the
-/// opening sentence, so its terms get YAKE's position bonus.
-fn yake(title: &str, body: &str, n: usize) -> Vec<String> {
-    let title = title.trim();
-    let mut sentences: Vec<&str> = Vec::new();
-    if !title.is_empty() {
-        sentences.push(title);
-    }
-    sentences.extend(super::sentences::split(body));
-    yake::rank(&sentences, n)
 }
 
 /// The words of a YAKE phrase fit for a tag, or `None` when the phrase is not one:
@@ -132,28 +133,6 @@ fn tag_word(word: &str) -> Option<String> {
         return None;
     }
     Some(stem(word))
-}
-
-/// Tokens that mix letters and digits ("gpt-5", "llama-3.1", "m4"), with their counts,
-/// in order of first appearance.
-fn product_names(body: &str) -> Vec<(String, usize)> {
-    let mut out: Vec<(String, usize)> = Vec::new();
-    for word in text::words(body) {
-        let has_digit = word.chars().any(|c| c.is_ascii_digit());
-        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-        if !has_digit || letters < 2 || word.len() > 24 || word.ends_with("'s") {
-            continue;
-        }
-        // Units and ordinals are not names: "10x", "5th", "2024s", "30mins".
-        if word.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-            continue;
-        }
-        match out.iter_mut().find(|(w, _)| *w == word) {
-            Some((_, count)) => *count += 1,
-            None => out.push((word, 1)),
-        }
-    }
-    out
 }
 
 /// True when one phrase's stems contain the other's as a run: "model" / "models",
@@ -351,14 +330,61 @@ fn is_generic(word: &str) -> bool {
 /// up to 3 and strict capitalisation, restricted to candidates without stop words (the only
 /// ones a tag can use, and the ones whose score needs no stop-word bridging terms).
 mod yake {
-    use std::collections::HashMap;
+    use std::collections::{HashMap, HashSet};
+    use std::hash::{BuildHasherDefault, Hasher};
 
     use super::STOP_WORDS;
 
+    /// FxHash: the keys are short words and ids from our own text, so SipHash's flooding
+    /// protection buys nothing and costs a third of the run time.
+    #[derive(Default)]
+    struct Fx(u64);
+
+    impl Hasher for Fx {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+
+        fn write(&mut self, bytes: &[u8]) {
+            for chunk in bytes.chunks(8) {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                self.write_u64(u64::from_le_bytes(word));
+            }
+        }
+
+        fn write_u8(&mut self, n: u8) {
+            self.write_u64(u64::from(n));
+        }
+
+        fn write_u32(&mut self, n: u32) {
+            self.write_u64(u64::from(n));
+        }
+
+        fn write_u64(&mut self, n: u64) {
+            self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+
+        fn write_usize(&mut self, n: usize) {
+            self.write_u64(n as u64);
+        }
+    }
+
+    type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+    /// What one YAKE pass yields.
+    pub(super) struct Ranking {
+        /// The best candidates, lower-case words joined by spaces, best first.
+        pub phrases: Vec<String>,
+        /// Lower-case tokens that mix letters and digits ("gpt-4.5"), with their counts in
+        /// the body, in order of first appearance.
+        pub products: Vec<(String, u32)>,
+        /// Every lower-case word of the body.
+        pub body_words: HashSet<String>,
+    }
+
     const NGRAMS: usize = 3;
     const MIN_CHARS: usize = 3;
-    /// YAKE's default punctuation set.
-    const PUNCTUATION: &str = "!\"#$%&'()*+,-./:<=>?@[\\]^_`{|}~";
 
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     enum Tag {
@@ -400,14 +426,16 @@ mod yake {
         stop: bool,
     }
 
-    /// The best `n` candidates over `sentences`, as lower-case words joined by spaces.
-    pub(super) fn rank(sentences: &[&str], n: usize) -> Vec<String> {
-        let mut lc_ids: HashMap<String, u32> = HashMap::new();
+    /// Ranks the candidates of `sentences`, of which those from `body_from` on are the body.
+    pub(super) fn rank(sentences: &[&str], body_from: usize, n: usize) -> Ranking {
+        let mut lc_ids: FxMap<String, u32> = FxMap::default();
         let mut lc_words: Vec<String> = Vec::new();
         let mut lc_info: Vec<LcInfo> = Vec::new();
-        let mut uq_ids: HashMap<String, u32> = HashMap::new();
+        let mut uq_ids: FxMap<String, u32> = FxMap::default();
         let mut terms: Vec<Term> = Vec::new();
-        let mut pairs: HashMap<(u32, u32), u32> = HashMap::new();
+        let mut pairs: FxMap<(u32, u32), u32> = FxMap::default();
+        let mut in_body: Vec<bool> = Vec::new();
+        let mut product_counts: Vec<(u32, u32)> = Vec::new();
         let mut tokens: Vec<Vec<(u32, Tag)>> = Vec::with_capacity(sentences.len());
         let mut lower = String::new();
 
@@ -438,12 +466,22 @@ mod yake {
                         lc_ids.insert(lower.clone(), id);
                         lc_words.push(lower.clone());
                         lc_info.push(LcInfo { uq, stop });
+                        in_body.push(false);
                         if !stop {
                             terms[uq as usize].content = true;
                         }
                         id
                     }
                 };
+                if s_idx >= body_from {
+                    in_body[lc as usize] = true;
+                    if tag == Tag::Unparsable && is_product_name(word) {
+                        match product_counts.iter_mut().find(|(id, _)| *id == lc) {
+                            Some((_, count)) => *count += 1,
+                            None => product_counts.push((lc, 1)),
+                        }
+                    }
+                }
                 let uq = lc_info[lc as usize].uq;
                 let term = &mut terms[uq as usize];
                 term.tf += 1;
@@ -474,14 +512,28 @@ mod yake {
             }
             tokens.push(line);
         }
+        let body_words = lc_words
+            .iter()
+            .zip(&in_body)
+            .filter(|&(_, &body)| body)
+            .map(|(w, _)| w.clone())
+            .collect();
+        let products = product_counts
+            .into_iter()
+            .map(|(lc, count)| (lc_words[lc as usize].clone(), count))
+            .collect();
         if terms.is_empty() {
-            return Vec::new();
+            return Ranking {
+                phrases: Vec::new(),
+                products,
+                body_words,
+            };
         }
 
         let scores = term_scores(&terms, sentences.len());
 
         // Candidates in order of first appearance, so ties keep YAKE's order.
-        let mut index: HashMap<([u32; NGRAMS], usize), usize> = HashMap::new();
+        let mut index: FxMap<([u32; NGRAMS], usize), usize> = FxMap::default();
         let mut candidates: Vec<([u32; NGRAMS], usize, u32)> = Vec::new();
         for line in &tokens {
             for j in 0..line.len() {
@@ -528,7 +580,7 @@ mod yake {
             .filter(|(score, _)| score.is_finite())
             .collect();
         ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        ranked
+        let phrases = ranked
             .into_iter()
             .take(n)
             .map(|(_, at)| {
@@ -539,7 +591,22 @@ mod yake {
                     .collect::<Vec<_>>()
                     .join(" ")
             })
-            .collect()
+            .collect();
+        Ranking {
+            phrases,
+            products,
+            body_words,
+        }
+    }
+
+    /// A model or product name: letters and digits, starting with a letter ("gpt-4.5",
+    /// "m4"), not a unit or ordinal ("10x", "5th").
+    fn is_product_name(word: &str) -> bool {
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        word.len() <= 24
+            && letters >= 2
+            && word.chars().any(|c| c.is_ascii_digit())
+            && word.chars().next().is_some_and(char::is_alphabetic)
     }
 
     /// YAKE's single-term score (lower is better) for every term.
@@ -619,18 +686,19 @@ mod yake {
     }
 
     fn tag_of(word: &str, first_in_sentence: bool) -> Tag {
-        if word.replace(',', "").parse::<f64>().is_ok() {
+        let has_digits = word.bytes().any(|b| b.is_ascii_digit());
+        if has_digits && is_numeric(word) {
             return Tag::Digit;
         }
-        if word.chars().all(|c| PUNCTUATION.contains(c)) {
+        if word.chars().all(is_punctuation) {
             return Tag::Punctuation;
         }
-        let mut marks: Vec<char> = word.chars().filter(|&c| PUNCTUATION.contains(c)).collect();
-        marks.sort_unstable();
-        marks.dedup();
-        let has_digits = word.chars().any(|c| c.is_ascii_digit());
+        let mut marks: u128 = 0;
+        for c in word.chars().filter(|&c| is_punctuation(c)) {
+            marks |= 1 << (c as u32);
+        }
         let has_alphas = word.chars().any(char::is_alphabetic);
-        if marks.len() > 1 || has_alphas == has_digits {
+        if marks.count_ones() > 1 || has_alphas == has_digits {
             return Tag::Unparsable;
         }
         if word.chars().all(char::is_uppercase) {
@@ -643,6 +711,21 @@ mod yake {
         } else {
             Tag::Parsable
         }
+    }
+
+    /// Parses as a float once thousands separators are removed, as YAKE checks.
+    fn is_numeric(word: &str) -> bool {
+        if word.contains(',') {
+            word.replace(',', "").parse::<f64>().is_ok()
+        } else {
+            word.parse::<f64>().is_ok()
+        }
+    }
+
+    /// YAKE's default punctuation set is ASCII punctuation without ";" (its list repeats ","
+    /// where ";" would be).
+    fn is_punctuation(c: char) -> bool {
+        c.is_ascii_punctuation() && c != ';'
     }
 
     /// YAKE's plural folding: drop a final "s" from words of four letters or more.
@@ -658,7 +741,7 @@ mod yake {
         let single = to_single(lc);
         STOP_WORDS.contains(lc)
             || STOP_WORDS.contains(single)
-            || single.chars().filter(|&c| !PUNCTUATION.contains(c)).count() < 3
+            || single.chars().filter(|&c| !is_punctuation(c)).count() < 3
     }
 
     #[cfg(test)]
@@ -673,7 +756,7 @@ mod yake {
                 Developers can try Gemini in Google AI Studio. The Gemini models are fast and cheap. \
                 Rival labs such as Anthropic and OpenAI ship coding models too.";
             let sentences = crate::pipeline::sentences::split(text);
-            let ours = rank(&sentences, 8);
+            let ours = rank(&sentences, 0, 8).phrases;
             let reference: Vec<String> = yake_rust::get_n_best(200, text, &STOP_WORDS, &yake_rust::Config::default())
                 .into_iter()
                 .map(|item| item.keyword)

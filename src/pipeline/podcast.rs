@@ -145,7 +145,11 @@ pub fn summarize_episode(title: &str, segments: &[Segment], summarizer: &Extract
 
     // The whole-episode summary reads only the editorial text; one sentence a line so any
     // sentence splitter sees the boundaries found here.
-    let body = kept.iter().map(|&i| units[i].text.as_str()).collect::<Vec<_>>().join("\n");
+    let body = kept
+        .iter()
+        .map(|&i| units[i].text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut summary = summarizer.summarize_document(Document { title, text: &body });
     let stories: Vec<String> = topics.iter().map(|t| t.title.clone()).collect();
     if !stories.is_empty() {
@@ -303,8 +307,8 @@ fn is_abbreviation(before: &str) -> bool {
     let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
     let bare = word.trim_start_matches(['(', '"', '“']).to_lowercase();
     const ABBREVIATIONS: &[&str] = &[
-        "mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "inc", "ltd", "co", "corp", "jr", "sr", "no", "fig", "approx",
-        "e.g", "i.e", "u.s", "u.k", "u.n", "a.i", "p.m", "a.m",
+        "mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "inc", "ltd", "co", "corp", "jr", "sr", "no", "fig",
+        "approx", "e.g", "i.e", "u.s", "u.k", "u.n", "a.i", "p.m", "a.m",
     ];
     // Single letters ("J. Smith") and dotted initialisms ("U.S.") are not sentence ends.
     bare.chars().count() == 1 || ABBREVIATIONS.contains(&bare.as_str()) || bare.contains('.')
@@ -343,7 +347,9 @@ static STORY_CUE_EARLY: LazyLock<Regex> =
     LazyLock::new(|| regex(r"\b(?:next story|first story|last story|next up|next we have|moving on to)\b"));
 
 static WEAK_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"^(?:and now|speaking of|talking of|let's talk about|meanwhile|now let's|let's turn|switching gears|in other)\b")
+    regex(
+        r"^(?:and now|speaking of|talking of|let's talk about|meanwhile|now let's|let's turn|switching gears|in other)\b",
+    )
 });
 
 /// A bare section heading opening the sentence ("Applications and business, …").
@@ -408,7 +414,9 @@ static AD_LIKE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static BACK_TO_SHOW: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"\b(?:back to the (?:show|episode|news|stories)|now back to|and we're back|back to our (?:show|episode|stories))\b")
+    regex(
+        r"\b(?:back to the (?:show|episode|news|stories)|now back to|and we're back|back to our (?:show|episode|stories))\b",
+    )
 });
 
 fn regex(pattern: &str) -> Regex {
@@ -715,10 +723,9 @@ fn std_dev(values: &[f64]) -> f64 {
 /// candidate title; applied repeatedly.
 static PRESENTER: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"^(?:{filler}|{cue}|{section}|{pointer}|{presenter}|{title_of})[\s,.:;!-]*",
+        r"^(?:{filler}|{cue}|(?:in |on ?to )?(?:the )?{SECTIONS}\b|{pointer}|{presenter}|{title_of})[\s,.:;!-]*",
         filler = r"(?:and|so|well|okay|ok|alright|all right(?:y)?|yeah|yes|now|then|also|anyway|um|uh|oh|right|cool|great|in fact|i think|i guess|you know|just|actually|basically|again|here|today|this week)\b",
         cue = r"(?:next up|up next|next|first up|first off|first|to start(?: off)?|finally|lastly|last but not least|moving (?:right )?(?:along|on)(?: to (?:the |our |a )?(?:next|last|final|new|other)? ?(?:story|stories|models?|papers?|one))?|let's move on(?: to)?|let's talk about|let's get to|turning to|speaking of(?: that| which| this)?|talking of|in other news|and now|on ?to (?:the |our )?(?:next|last|final|first)? ?(?:story|one|item)|on ?to (?:a few|some|one|two|three) (?:more )?(?:quick )?(?:stories|items)|on ?to)\b",
-        section = format!(r"(?:in |on ?to )?(?:the )?{SECTIONS}\b"),
         pointer = r"(?:the |our |a )?(?:first|next|last|final|other|another|one more|quick)? ?(?:story|item|paper|one)(?: (?:here|today))?(?: (?:is|was))?(?: (?:about|on))?\b",
         presenter = r"(?:we(?:'ve)? (?:have|got|begin with|start with|kick off with|open with|are starting with)|we've got|here we have|here's|there's|there is|it's about|this is about|this one is about|the story is about|it is about|we have the (?:news|finding|report|announcement) that|the (?:news|finding|report|announcement) that|some news (?:about|on|from)|news (?:about|on|from)|a story (?:about|on|from)|a bit of news (?:about|on|from)|some)\b",
         title_of = r"(?:the )?title of the (?:story|article|paper|piece|post) is\b|it turns out(?: that)?\b|(?:you|we|i)(?:'ve)? (?:had|have|saw|wrote|read|covered|ran|got|published) (?:a|an|this|the|some) (?:report|story|piece|article|item|post|news|paper)(?:\s+(?:in|on|from)\s+(?:(?-i:[A-Z])[\w'’.-]*\s+){1,4})?(?:that|about|on)\b",
@@ -734,12 +741,16 @@ static TITLED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "OpenAI and they are releasing", "Anthropic and them adding", "OpenAI, they have released".
 static SUBJECT_PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"^((?-i:[A-Z0-9])[\w.'’-]*(?:\s+(?-i:[A-Z0-9])[\w.'’-]*){0,3}),?\s+(?:and\s+)?(?:they|them|it)(?:'re|'ve|'s)?\s+(?:are\s+|is\s+|have\s+|has\s+)?")
+    regex(
+        r"^((?-i:[A-Z0-9])[\w.'’-]*(?:\s+(?-i:[A-Z0-9])[\w.'’-]*){0,3}),?\s+(?:and\s+)?(?:they|them|it)(?:'re|'ve|'s)?\s+(?:are\s+|is\s+|have\s+|has\s+)?",
+    )
 });
 
 /// Candidates that point at the story instead of naming it ("Jeremy, you mentioned this one").
 static NOT_A_STORY: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"(?:\b(?:this one|that one|you mentioned|you covered|you flagged|i mentioned|we mentioned|we covered|talked about)\b|^[\w'’-]+,\s+(?:you|i|we)\b)")
+    regex(
+        r"(?:\b(?:this one|that one|you mentioned|you covered|you flagged|i mentioned|we mentioned|we covered|talked about)\b|^[\w'’-]+,\s+(?:you|i|we)\b)",
+    )
 });
 
 /// A name closing a sentence as an address ("…, James.").
@@ -750,7 +761,9 @@ static VOCATIVE: LazyLock<Regex> = LazyLock::new(|| regex(r"\b(?-i:[A-Z])[\w'’
 
 /// A pronoun opening a sentence, to be replaced by the entity named just before.
 static LEADING_PRONOUN: LazyLock<Regex> = LazyLock::new(|| {
-    regex(r"^(?:they|it|this one|that one|the company|the startup|the firm)(?:'re|'s|'ve)?\s+(?:are\s+|is\s+|have\s+|has\s+)?")
+    regex(
+        r"^(?:they|it|this one|that one|the company|the startup|the firm)(?:'re|'s|'ve)?\s+(?:are\s+|is\s+|have\s+|has\s+)?",
+    )
 });
 
 /// Words that add nothing to a headline.
@@ -1005,7 +1018,10 @@ impl Vocabulary {
                     bump(&mut v.names, name.to_lowercase(), &name);
                 }
             }
-            for w in u.text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'' || c == '’')) {
+            for w in u
+                .text
+                .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'' || c == '’'))
+            {
                 let lower = w.trim_matches(['-', '\'', '’']).to_lowercase();
                 let topical = lower.chars().count() > 3
                     && lower.chars().all(|c| c.is_alphabetic() || c == '-')
@@ -1023,19 +1039,161 @@ impl Vocabulary {
 
 /// Frequent in talk but no topic by themselves.
 const VAGUE_WORDS: &[&str] = &[
-    "first", "second", "last", "next", "somebody", "someone", "different", "together", "good", "great", "better",
-    "best", "believe", "thinking", "sense", "talk", "talking", "talked", "people", "time", "times", "little", "start",
-    "started", "year", "years", "today", "week", "weeks", "doing", "working", "work", "look", "looking", "feel",
-    "want", "wanted", "need", "needed", "able", "point", "kind", "sort", "stuff", "thing", "things", "idea", "ideas",
-    "part", "place", "whole", "same", "actually", "maybe", "probably", "sure", "guys", "anybody", "everybody",
-    "nobody", "yeah", "okay", "right", "come", "came", "coming", "goes", "went", "said", "tell", "told", "call",
-    "called", "trying", "tried", "gets", "getting", "give", "given", "keep", "lots", "much", "many", "kinds", "back",
-    "means", "question", "answer", "again", "always", "never", "course", "literally", "totally", "absolutely",
-    "obviously", "certainly", "thank", "thanks", "hear", "heard", "said", "saying", "says", "seen", "looks", "love",
-    "loved", "like", "liked", "likes", "pretty", "quite", "really", "very", "well", "also", "just", "even", "still",
-    "gonna", "wanna", "everything", "anything", "nothing", "something", "other", "others", "another", "every", "each",
-    "both", "either", "neither", "such", "these", "those", "here", "there", "where", "when", "what", "which", "while",
-    "because", "since", "though", "although", "about", "into", "over", "after", "before", "through", "without",
+    "first",
+    "second",
+    "last",
+    "next",
+    "somebody",
+    "someone",
+    "different",
+    "together",
+    "good",
+    "great",
+    "better",
+    "best",
+    "believe",
+    "thinking",
+    "sense",
+    "talk",
+    "talking",
+    "talked",
+    "people",
+    "time",
+    "times",
+    "little",
+    "start",
+    "started",
+    "year",
+    "years",
+    "today",
+    "week",
+    "weeks",
+    "doing",
+    "working",
+    "work",
+    "look",
+    "looking",
+    "feel",
+    "want",
+    "wanted",
+    "need",
+    "needed",
+    "able",
+    "point",
+    "kind",
+    "sort",
+    "stuff",
+    "thing",
+    "things",
+    "idea",
+    "ideas",
+    "part",
+    "place",
+    "whole",
+    "same",
+    "actually",
+    "maybe",
+    "probably",
+    "sure",
+    "guys",
+    "anybody",
+    "everybody",
+    "nobody",
+    "yeah",
+    "okay",
+    "right",
+    "come",
+    "came",
+    "coming",
+    "goes",
+    "went",
+    "said",
+    "tell",
+    "told",
+    "call",
+    "called",
+    "trying",
+    "tried",
+    "gets",
+    "getting",
+    "give",
+    "given",
+    "keep",
+    "lots",
+    "much",
+    "many",
+    "kinds",
+    "back",
+    "means",
+    "question",
+    "answer",
+    "again",
+    "always",
+    "never",
+    "course",
+    "literally",
+    "totally",
+    "absolutely",
+    "obviously",
+    "certainly",
+    "thank",
+    "thanks",
+    "hear",
+    "heard",
+    "said",
+    "saying",
+    "says",
+    "seen",
+    "looks",
+    "love",
+    "loved",
+    "like",
+    "liked",
+    "likes",
+    "pretty",
+    "quite",
+    "really",
+    "very",
+    "well",
+    "also",
+    "just",
+    "even",
+    "still",
+    "gonna",
+    "wanna",
+    "everything",
+    "anything",
+    "nothing",
+    "something",
+    "other",
+    "others",
+    "another",
+    "every",
+    "each",
+    "both",
+    "either",
+    "neither",
+    "such",
+    "these",
+    "those",
+    "here",
+    "there",
+    "where",
+    "when",
+    "what",
+    "which",
+    "while",
+    "because",
+    "since",
+    "though",
+    "although",
+    "about",
+    "into",
+    "over",
+    "after",
+    "before",
+    "through",
+    "without",
 ];
 
 fn is_chatty(sentence: &str) -> bool {
@@ -1045,8 +1203,8 @@ fn is_chatty(sentence: &str) -> bool {
 
 /// Openings of sentences that chat rather than state.
 const CHATTY: &[&str] = &[
-    "yeah", "i think", "i mean", "you know", "i guess", "i don't", "i would", "i'm", "so i", "and i", "but i", "right?",
-    "okay", "oh,", "well,", "like,", "listen", "no,", "yes,", "thank",
+    "yeah", "i think", "i mean", "you know", "i guess", "i don't", "i would", "i'm", "so i", "and i", "but i",
+    "right?", "okay", "oh,", "well,", "like,", "listen", "no,", "yes,", "thank",
 ];
 
 /// A sentence compressed to a headline, with what [`segment_title`] weighs it by.
@@ -1142,7 +1300,10 @@ fn compress(candidate: &str) -> String {
             continue;
         }
         // "an exciting milestone" without "exciting" is "a milestone".
-        if dropped_after_article && let Some(article) = words.last_mut() && is_article(article) {
+        if dropped_after_article
+            && let Some(article) = words.last_mut()
+            && is_article(article)
+        {
             let vowel = w.chars().next().is_some_and(|c| "aeiouAEIOU".contains(c));
             *article = if vowel { "an" } else { "a" }.to_string();
         }
@@ -1188,10 +1349,13 @@ fn is_article(word: &str) -> bool {
 
 /// The byte range of the first sentence-ending punctuation that is followed by more text.
 fn sentence_end(s: &str) -> Option<(usize, usize)> {
-    resplit(s, 0, s.len()).first().filter(|&&(_, b)| b < s.len()).map(|&(_, b)| {
-        let a = s[..b].trim_end_matches(['.', '?', '!', '…', ' ']).len();
-        (a, b)
-    })
+    resplit(s, 0, s.len())
+        .first()
+        .filter(|&&(_, b)| b < s.len())
+        .map(|&(_, b)| {
+            let a = s[..b].trim_end_matches(['.', '?', '!', '…', ' ']).len();
+            (a, b)
+        })
 }
 
 fn capitalize(s: &str) -> String {
@@ -1237,7 +1401,11 @@ fn entities(sentence: &str, initial: bool) -> Vec<String> {
                 || (!word.ends_with(',') && words.get(1).is_some_and(|next| is_entity_word(next))));
         if counts {
             let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
-            run.push(bare.strip_suffix("'s").or_else(|| bare.strip_suffix("’s")).unwrap_or(bare));
+            run.push(
+                bare.strip_suffix("'s")
+                    .or_else(|| bare.strip_suffix("’s"))
+                    .unwrap_or(bare),
+            );
             if word.ends_with([',', '.', ';', ':', '?', '!']) {
                 out.push(run.join(" "));
                 run.clear();
@@ -1262,7 +1430,11 @@ fn looks_like_a_name(word: &str) -> bool {
 
 fn specificity(u: &Unit) -> f64 {
     let entities = entities(&u.text, true).len() as f64;
-    let numbers = u.text.split_whitespace().filter(|w| w.chars().any(|c| c.is_ascii_digit())).count() as f64;
+    let numbers = u
+        .text
+        .split_whitespace()
+        .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+        .count() as f64;
     let length_ok = if (6..=40).contains(&u.words) { 1.0 } else { 0.3 };
     (entities + 0.5 * numbers) * length_ok
 }
@@ -1280,7 +1452,9 @@ fn segment_summary(members: &[&Unit], lead: usize) -> String {
     let lead = (lead..members.len())
         .find(|&k| content_count(&strip_presenter(&members[k].text)) >= 3)
         .unwrap_or(lead.min(members.len().saturating_sub(1)));
-    let Some(first) = members.get(lead) else { return String::new() };
+    let Some(first) = members.get(lead) else {
+        return String::new();
+    };
     let mut parts = vec![cap_words(&first.text, MAX_SUMMARY_SENTENCE_WORDS)];
 
     let mut segment_terms: HashMap<&str, usize> = HashMap::new();
@@ -1314,7 +1488,12 @@ fn fact_score(u: &Unit, segment_terms: &HashMap<&str, usize>) -> f64 {
     let lower = u.text.to_lowercase();
     let mut score = 0.0;
     score += entities(&u.text, true).len() as f64 * 0.8;
-    score += u.text.split_whitespace().filter(|w| w.chars().any(|c| c.is_ascii_digit())).count() as f64 * 0.6;
+    score += u
+        .text
+        .split_whitespace()
+        .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+        .count() as f64
+        * 0.6;
     let shared = u
         .terms
         .iter()
@@ -1386,7 +1565,7 @@ fn top_titles(topics: &[TopicSegment], ranges: &[Vec<usize>], units: &[Unit]) ->
         .map(|r| r.iter().map(|&i| units[i].words).sum::<usize>())
         .enumerate()
         .collect();
-    by_length.sort_by(|a, b| b.1.cmp(&a.1));
+    by_length.sort_by_key(|&(_, words)| std::cmp::Reverse(words));
     let mut chosen: Vec<usize> = by_length.iter().take(6).map(|&(k, _)| k).collect();
     chosen.sort_unstable();
     chosen
@@ -1511,7 +1690,11 @@ mod tests {
         let text = sentence.repeat(60);
         let segments = plain_text_segments(&text);
         assert!(segments.len() >= 4, "{}", segments.len());
-        assert!(segments.iter().all(|s| s.text.len() <= TARGET_GROUP_CHARS + sentence.len()));
+        assert!(
+            segments
+                .iter()
+                .all(|s| s.text.len() <= TARGET_GROUP_CHARS + sentence.len())
+        );
         let rejoined: Vec<&str> = segments.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(rejoined.join(" "), text.trim());
     }
@@ -1530,7 +1713,13 @@ mod tests {
             let words = s.title.split_whitespace().count();
             assert!((1..=12).contains(&words), "title {:?}", s.title);
             let lower = format!("{} {}", s.title, s.summary).to_lowercase();
-            for leak in ["bats", "welcome to", "quick preview", "your other host", "thank you so much for listening"] {
+            for leak in [
+                "bats",
+                "welcome to",
+                "quick preview",
+                "your other host",
+                "thank you so much for listening",
+            ] {
                 assert!(!lower.contains(leak), "{leak:?} leaked into {s:#?}");
             }
             assert!(!s.summary.is_empty(), "{s:#?}");
@@ -1556,7 +1745,11 @@ mod tests {
             assert!(all.contains(story), "{story} missing from\n{all}");
         }
         // The preview's section names must not become segments of their own.
-        assert!(!all.to_lowercase().contains("we're going to be talking a lot about hardware"), "{all}");
+        assert!(
+            !all.to_lowercase()
+                .contains("we're going to be talking a lot about hardware"),
+            "{all}"
+        );
     }
 
     #[test]
@@ -1575,7 +1768,10 @@ mod tests {
             let starts: Vec<f64> = episode
                 .segments
                 .iter()
-                .map(|s| s.start.unwrap_or_else(|| panic!("{file}: segment without start: {s:#?}")))
+                .map(|s| {
+                    s.start
+                        .unwrap_or_else(|| panic!("{file}: segment without start: {s:#?}"))
+                })
                 .collect();
             assert!(starts.windows(2).all(|w| w[0] < w[1]), "{file}: {starts:?}");
             for s in &episode.segments {
@@ -1646,7 +1842,12 @@ mod tests {
             "That's it for this week, thanks for listening.",
             "Please subscribe and leave a review, and see you next week.",
         ];
-        let lines: Vec<&str> = intro.into_iter().chain(story_one()).chain(story_two()).chain(outro).collect();
+        let lines: Vec<&str> = intro
+            .into_iter()
+            .chain(story_one())
+            .chain(story_two())
+            .chain(outro)
+            .collect();
         let text = lines.join("\n");
         let episode = summarize_episode("Robot Report", &plain_text_segments(&text), &Extractive);
         let everything = serde_json::to_string(&episode.segments).unwrap_or_default();
@@ -1654,7 +1855,10 @@ mod tests {
             assert!(!everything.contains(leak), "{leak}: {everything}");
         }
         assert_eq!(episode.segments.len(), 2, "{:#?}", episode.segments);
-        assert_eq!(episode.segments[0].title, "Acme Robotics launches a humanoid robot called Atlas Nine");
+        assert_eq!(
+            episode.segments[0].title,
+            "Acme Robotics launches a humanoid robot called Atlas Nine"
+        );
     }
 
     #[test]
@@ -1727,7 +1931,12 @@ mod tests {
         let segments: Vec<Segment> = lines
             .iter()
             .enumerate()
-            .map(|(i, l)| seg(i as f64, &l.replace("The first story is about ", "").replace("Next up, ", "")))
+            .map(|(i, l)| {
+                seg(
+                    i as f64,
+                    &l.replace("The first story is about ", "").replace("Next up, ", ""),
+                )
+            })
             .collect();
         let episode = summarize_episode("No cues", &segments, &Extractive);
         assert_eq!(episode.segments.len(), 2, "{:#?}", episode.segments);
@@ -1772,7 +1981,13 @@ mod dump {
         for s in &e.segments {
             println!("[{:?}] {}\n    {}", s.start, s.title, s.summary);
         }
-        println!("TLDR {}\nSUM {}\nBUL {:?}\nDEC {:?}", e.summary.tldr, e.summary.summary, e.summary.bullets, e.summary.decoder.iter().map(|d| &d.term).collect::<Vec<_>>());
+        println!(
+            "TLDR {}\nSUM {}\nBUL {:?}\nDEC {:?}",
+            e.summary.tldr,
+            e.summary.summary,
+            e.summary.bullets,
+            e.summary.decoder.iter().map(|d| &d.term).collect::<Vec<_>>()
+        );
     }
 }
 #[cfg(test)]

@@ -1786,6 +1786,14 @@ mod tests {
             return;
         };
         let only = std::env::var("NEWSDESK_PROFILE").unwrap_or_default();
+        let mut pairs = pairs;
+        if let Ok(range) = std::env::var("NEWSDESK_WORDS") {
+            // "800-1200": only articles of that many words.
+            let (lo, hi) = range.split_once('-').unwrap_or(("0", "1000000"));
+            let (lo, hi): (usize, usize) = (lo.parse().unwrap_or(0), hi.parse().unwrap_or(usize::MAX));
+            pairs.retain(|p| (lo..=hi).contains(&word_count(&p.text)));
+            println!("{} articles", pairs.len());
+        }
         let start = std::time::Instant::now();
         for _ in 0..20 {
             for p in &pairs {

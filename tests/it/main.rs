@@ -1,9 +1,11 @@
 //! The one integration-test binary: real SQLite files, real HTTP over 127.0.0.1.
 
 mod cli;
+mod cluster;
 mod config_file;
 mod corpus;
 mod digest;
+mod editorial_cli;
 mod feedparser;
 mod poll;
 mod store;
