@@ -12,7 +12,7 @@ use crate::domain::SourceKind;
 use crate::editorial::TopicIndex;
 use crate::pipeline::summarize::{Extractive, Summarizer};
 use crate::poller::{self, PollSummary, SourceOutcome};
-use crate::sources::defaults::DEFAULT_SOURCES;
+use crate::sources::defaults::{self, DEFAULT_SOURCES};
 use crate::sources::fetch::{ClientBuildError, Fetcher};
 use crate::sources::guard::{Guard, GuardError};
 use crate::sources::normalize::canonical_url;
@@ -135,7 +135,8 @@ impl App {
                 title: Some(source.title.to_string()),
                 added_by: Some("default pack".to_string()),
             };
-            if self.store.add_source(&new, now).await?.is_some() {
+            if let Some(row) = self.store.add_source(&new, now).await? {
+                self.store.set_source_weight(row.id, defaults::weight(source)).await?;
                 added += 1;
             }
         }

@@ -316,7 +316,9 @@ impl App {
 
         let hours = request.hours.max(1);
         let since = now - Duration::hours(i64::from(hours));
+        let started = std::time::Instant::now();
         let window = self.store.window_articles(since, now).await?;
+        let read = started.elapsed();
         let candidates: Vec<Candidate> = window
             .into_iter()
             .map(|a| {
@@ -358,6 +360,7 @@ impl App {
             topic_names: visible.values().map(|t| (t.slug.clone(), t.name.clone())).collect(),
         };
         let selection = select(&candidates, &options, now);
+        let selected = started.elapsed();
 
         let picked_ids: Vec<i64> = selection.picked.iter().map(|s| candidates[s.lead].id).collect();
         let texts = self.store.article_texts(&picked_ids).await?;
@@ -368,6 +371,14 @@ impl App {
             summaries.push(self.summarize_article(candidate, text).await?);
         }
 
+        let summarised = started.elapsed();
+        tracing::debug!(
+            read_ms = read.as_millis() as u64,
+            select_ms = (selected - read).as_millis() as u64,
+            summarise_ms = (summarised - selected).as_millis() as u64,
+            articles = candidates.len(),
+            "digest built"
+        );
         let counts = self.store.counts().await?;
         let totals = StoreTotals {
             sources_ok: counts.sources_ok.max(0) as u32,

@@ -99,7 +99,9 @@ pub fn select(candidates: &[Candidate], options: &SelectOptions, now: DateTime<U
             url: candidates[i].url.as_deref(),
         })
         .collect();
+    let clustering = std::time::Instant::now();
     let clusters = cluster(&inputs);
+    let clustered = clustering.elapsed();
 
     let mut stories: Vec<Story> = clusters
         .iter()
@@ -108,6 +110,11 @@ pub fn select(candidates: &[Candidate], options: &SelectOptions, now: DateTime<U
             story(candidates, members, options, now)
         })
         .collect();
+    tracing::debug!(
+        cluster_ms = clustered.as_millis() as u64,
+        stories_ms = (clustering.elapsed() - clustered).as_millis() as u64,
+        "selection"
+    );
     let story_count = stories.len();
     stories.retain(|s| s.score.total >= options.min_score);
     let above_threshold = stories.len();

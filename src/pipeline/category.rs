@@ -409,7 +409,9 @@ pub fn categorize(input: &TopicInput<'_>, topics: &[TopicMatch]) -> Category {
         && (security.title > ai.title
             || security.title > 0 && security.title == ai.title && security.strength >= ai.strength);
     let security_in_text = security.strength >= 0.85 && ai.title == 0 && security.strength >= ai.strength;
-    if security_in_title || security_in_text {
+    // A disclosed vulnerability (a CVE id) is security news even when the product is an AI one.
+    let disclosed_flaw = security.strength >= 0.5 && (has_cve_id(input.title) || has_cve_id(input.text));
+    if security_in_title || security_in_text || disclosed_flaw {
         return Category::Security;
     }
     let groups = [
@@ -617,6 +619,14 @@ fn is_release_title(title: &str) -> bool {
     }
     let package_name = name.starts_with(|c: char| c.is_lowercase()) || name.contains(['-', '_']);
     package_name || !suffix.is_empty() || components.len() >= 3
+}
+
+/// "CVE-2026-1234": the id of a publicly disclosed vulnerability.
+fn has_cve_id(text: &str) -> bool {
+    text.match_indices("CVE-").any(|(at, _)| {
+        let rest = &text.as_bytes()[at + 4..];
+        rest.len() >= 6 && rest[..4].iter().all(u8::is_ascii_digit) && rest[4] == b'-' && rest[5].is_ascii_digit()
+    })
 }
 
 #[cfg(test)]

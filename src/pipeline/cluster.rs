@@ -31,8 +31,13 @@ pub const LEAD_WORDS: usize = 80;
 /// Stories further apart in time than this are not merged, whatever they share.
 const MAX_APART_HOURS: i64 = 96;
 
-const BANDS: usize = 42;
+/// LSH bands × rows: with 30 × 3 hashes, pairs at Jaccard 0.45 become candidates 93% of the
+/// time and pairs at 0.2 only 21%; confirmation then decides on exact similarities.
+const BANDS: usize = 30;
 const ROWS_PER_BAND: usize = 3;
+
+/// Characters of the lead that are read at all: [`LEAD_WORDS`] content words fit easily.
+const LEAD_CHARS: usize = 1200;
 
 /// Groups `items` into clusters of near-duplicates. Every index appears in exactly one
 /// cluster; clusters are listed in order of their first member, members in input order.
@@ -58,7 +63,9 @@ pub fn cluster(items: &[ClusterInput<'_>]) -> Vec<Vec<usize>> {
         let mut index: MinHashIndex<u32, usize> = MinHashIndex::new(BANDS, ROWS_PER_BAND, 0.25);
         let mut signatures = Vec::with_capacity(items.len());
         for (i, f) in features.iter().enumerate() {
-            let set = if use_title { &f.title } else { &f.lead };
+            // The lead's unigrams stand for it here: half the hashing of unigrams + bigrams,
+            // and a higher similarity for retold stories, so fewer are missed.
+            let set = if use_title { &f.title } else { &f.lead_unigrams };
             if set.len() < 2 {
                 signatures.push(None);
                 continue;
@@ -101,31 +108,54 @@ pub fn cluster(items: &[ClusterInput<'_>]) -> Vec<Vec<usize>> {
     groups
 }
 
-/// The token sets compared for one article.
+/// The token sets compared for one article, as sorted, deduplicated token hashes: set
+/// operations on them are merges, with no string allocation per comparison.
 #[derive(Debug, Default)]
 struct Features {
-    title: HashSet<String>,
+    title: Vec<u64>,
     /// Lead unigrams and bigrams of content words.
-    lead: HashSet<String>,
+    lead: Vec<u64>,
+    lead_unigrams: Vec<u64>,
     lead_words: usize,
 }
 
 impl Features {
     fn of(item: &ClusterInput<'_>) -> Features {
-        let title: HashSet<String> = content_words(item.title).into_iter().map(|w| normalize(&w)).collect();
-        let words: Vec<String> = content_words(item.lead)
+        let mut title: Vec<u64> = content_words(item.title).iter().map(|w| token_hash(&normalize(w), "")).collect();
+        let lead_text = match item.lead.char_indices().nth(LEAD_CHARS) {
+            Some((cut, _)) => &item.lead[..cut],
+            None => item.lead,
+        };
+        let words: Vec<String> = content_words(lead_text)
             .into_iter()
             .take(LEAD_WORDS)
             .map(|w| normalize(&w))
             .collect();
-        let mut lead: HashSet<String> = words.iter().cloned().collect();
-        lead.extend(words.windows(2).map(|pair| format!("{} {}", pair[0], pair[1])));
+        let mut lead_unigrams: Vec<u64> = words.iter().map(|w| token_hash(w, "")).collect();
+        let mut lead = lead_unigrams.clone();
+        lead.extend(words.windows(2).map(|pair| token_hash(&pair[0], &pair[1])));
+        for set in [&mut title, &mut lead, &mut lead_unigrams] {
+            set.sort_unstable();
+            set.dedup();
+        }
         Features {
             title,
             lead,
+            lead_unigrams,
             lead_words: words.len(),
         }
     }
+}
+
+/// FNV-1a over one word or a word pair: stable across runs, and fast on short tokens.
+fn token_hash(first: &str, second: &str) -> u64 {
+    let separator: &[u8] = if second.is_empty() { b"" } else { b" " };
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in first.bytes().chain(separator.iter().copied()).chain(second.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
 }
 
 /// Folds the words outlets use interchangeably for the same news onto one, and plurals
@@ -149,21 +179,38 @@ fn normalize(word: &str) -> String {
     }
 }
 
-fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
+/// Size of the intersection of two sorted, deduplicated lists.
+fn shared(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+fn jaccard(a: &[u64], b: &[u64]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    let shared = a.intersection(b).count();
-    shared as f64 / (a.len() + b.len() - shared) as f64
+    let common = shared(a, b);
+    common as f64 / (a.len() + b.len() - common) as f64
 }
 
 /// Share of the smaller set found in the larger: an excerpt inside the full text.
-fn containment(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
-    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if small.is_empty() {
+fn containment(a: &[u64], b: &[u64]) -> f64 {
+    let small = a.len().min(b.len());
+    if small == 0 {
         return 0.0;
     }
-    small.intersection(large).count() as f64 / small.len() as f64
+    shared(a, b) as f64 / small as f64
 }
 
 /// The confirmation rule for a candidate pair.

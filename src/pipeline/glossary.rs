@@ -293,6 +293,8 @@ mod tests {
         assert!(terms("He hurt his arm and found rust on the car.", 10).is_empty());
         assert_eq!(terms("Arm-based laptops", 10), ["Arm"]);
         assert!(terms("STPU and TPUX are not chips", 10).is_empty());
+        assert!(terms("Pay attention: the temperature of the transformer rose.", 10).len() <= 2);
+        assert!(!terms("Pay attention to this.", 10).contains(&"attention mechanism".to_string()));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use super::text;
 
 /// YAKE reads at most this many bytes of the text: keywords are settled by the opening, and
 /// YAKE's cost grows with the text.
-const MAX_TEXT_BYTES: usize = 6_000;
+const MAX_TEXT_BYTES: usize = 4_000;
 
 /// How many YAKE candidates to consider per wanted keyword, before filtering.
 const CANDIDATES_PER_KEYWORD: usize = 4;
@@ -342,7 +342,8 @@ mod yake {
 
     impl Hasher for Fx {
         fn finish(&self) -> u64 {
-            self.0
+            // The multiply leaves the low bits weak, and hash tables index by them.
+            self.0.rotate_left(26)
         }
 
         fn write(&mut self, bytes: &[u8]) {
@@ -424,6 +425,7 @@ mod yake {
     struct LcInfo {
         uq: u32,
         stop: bool,
+        chars: usize,
     }
 
     /// Ranks the candidates of `sentences`, of which those from `body_from` on are the body.
@@ -436,18 +438,21 @@ mod yake {
         let mut pairs: FxMap<(u32, u32), u32> = FxMap::default();
         let mut in_body: Vec<bool> = Vec::new();
         let mut product_counts: Vec<(u32, u32)> = Vec::new();
-        let mut tokens: Vec<Vec<(u32, Tag)>> = Vec::with_capacity(sentences.len());
+        // All sentences' tokens in one list; a punctuation entry separates sentences too.
+        let mut tokens: Vec<(u32, Tag)> = Vec::new();
         let mut lower = String::new();
+        let mut words: Vec<&str> = Vec::new();
 
         for (s_idx, sentence) in sentences.iter().enumerate() {
-            let mut line: Vec<(u32, Tag)> = Vec::new();
+            tokens.push((u32::MAX, Tag::Punctuation));
             // Only the previous token matters with a window of 1.
             let mut window: Option<(u32, Tag)> = None;
-            for (w_idx, word) in tokenize(sentence).into_iter().enumerate() {
+            tokenize(sentence, &mut words);
+            for (w_idx, &word) in words.iter().enumerate() {
                 let tag = tag_of(word, w_idx == 0);
                 if tag == Tag::Punctuation {
                     window = None;
-                    line.push((u32::MAX, tag));
+                    tokens.push((u32::MAX, tag));
                     continue;
                 }
                 lower.clear();
@@ -465,7 +470,11 @@ mod yake {
                         let id = lc_words.len() as u32;
                         lc_ids.insert(lower.clone(), id);
                         lc_words.push(lower.clone());
-                        lc_info.push(LcInfo { uq, stop });
+                        lc_info.push(LcInfo {
+                            uq,
+                            stop,
+                            chars: lower.chars().count(),
+                        });
                         in_body.push(false);
                         if !stop {
                             terms[uq as usize].content = true;
@@ -508,9 +517,8 @@ mod yake {
                     left_term.right_distinct += u32::from(first);
                 }
                 window = Some((uq, tag));
-                line.push((lc, tag));
+                tokens.push((lc, tag));
             }
-            tokens.push(line);
         }
         let body_words = lc_words
             .iter()
@@ -532,42 +540,45 @@ mod yake {
 
         let scores = term_scores(&terms, sentences.len());
 
-        // Candidates in order of first appearance, so ties keep YAKE's order.
-        let mut index: FxMap<([u32; NGRAMS], usize), usize> = FxMap::default();
-        let mut candidates: Vec<([u32; NGRAMS], usize, u32)> = Vec::new();
-        for line in &tokens {
-            for j in 0..line.len() {
-                let mut key = [u32::MAX; NGRAMS];
-                let mut chars = 0;
-                for k in j..(j + NGRAMS).min(line.len()) {
-                    let (lc, tag) = line[k];
-                    if tag.blocks_candidates() || lc_info[lc as usize].stop {
-                        break;
-                    }
-                    key[k - j] = lc;
-                    chars += lc_words[lc as usize].chars().count();
-                    if chars < MIN_CHARS {
-                        continue;
-                    }
-                    let len = k - j + 1;
-                    match index.get(&(key, len)) {
-                        Some(&at) => candidates[at].2 += 1,
-                        None => {
-                            index.insert((key, len), candidates.len());
-                            candidates.push((key, len, 1));
-                        }
+        // Candidates in order of first appearance, so ties keep YAKE's order. A candidate's
+        // key packs its (id + 1)s into 21 bits each.
+        let mut index: FxMap<u64, usize> = FxMap::default();
+        let mut candidates: Vec<(u64, u32)> = Vec::new();
+        for j in 0..tokens.len() {
+            let mut key = 0u64;
+            let mut chars = 0;
+            for (k, &(lc, tag)) in tokens[j..].iter().take(NGRAMS).enumerate() {
+                if tag.blocks_candidates() || lc_info[lc as usize].stop {
+                    break;
+                }
+                key |= u64::from(lc + 1) << (21 * k);
+                chars += lc_info[lc as usize].chars;
+                if chars < MIN_CHARS {
+                    continue;
+                }
+                match index.get(&key) {
+                    Some(&at) => candidates[at].1 += 1,
+                    None => {
+                        index.insert(key, candidates.len());
+                        candidates.push((key, 1));
                     }
                 }
             }
         }
+        let ids = |key: u64| {
+            (0..NGRAMS)
+                .map(move |k| ((key >> (21 * k)) & 0x1f_ffff) as u32)
+                .take_while(|&id| id != 0)
+                .map(|id| id - 1)
+        };
 
         let mut ranked: Vec<(f64, usize)> = candidates
             .iter()
             .enumerate()
-            .map(|(at, (key, len, count))| {
+            .map(|(at, &(key, count))| {
                 let mut product = 1.0;
                 let mut sum = 0.0;
-                for &lc in &key[..*len] {
+                for lc in ids(key) {
                     let score = scores[lc_info[lc as usize].uq as usize];
                     product *= score;
                     sum += score;
@@ -575,19 +586,22 @@ mod yake {
                 if sum == -1.0 {
                     sum = 0.999_999_999;
                 }
-                (product / (f64::from(*count) * (1.0 + sum)), at)
+                (product / (f64::from(count) * (1.0 + sum)), at)
             })
             .filter(|(score, _)| score.is_finite())
             .collect();
-        ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let by_score = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+        if ranked.len() > n && n > 0 {
+            ranked.select_nth_unstable_by(n - 1, by_score);
+            ranked.truncate(n);
+        }
+        ranked.sort_unstable_by(by_score);
         let phrases = ranked
             .into_iter()
             .take(n)
             .map(|(_, at)| {
-                let (key, len, _) = &candidates[at];
-                key[..*len]
-                    .iter()
-                    .map(|&lc| lc_words[lc as usize].as_str())
+                ids(candidates[at].0)
+                    .map(|lc| lc_words[lc as usize].as_str())
                     .collect::<Vec<_>>()
                     .join(" ")
             })
@@ -653,8 +667,8 @@ mod yake {
     /// Words and punctuation marks of a sentence: a word is a run of letters and digits with
     /// inner joiners ("gpt-4.5", "don't"); a possessive "'s" is dropped, as YAKE drops it;
     /// every other mark is a token of its own.
-    fn tokenize(sentence: &str) -> Vec<&str> {
-        let mut out = Vec::new();
+    pub(super) fn tokenize<'a>(sentence: &'a str, out: &mut Vec<&'a str>) {
+        out.clear();
         let mut start: Option<usize> = None;
         let mut chars = sentence.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
@@ -676,7 +690,6 @@ mod yake {
         if let Some(s) = start {
             out.push(strip_possessive(&sentence[s..]));
         }
-        out
     }
 
     fn strip_possessive(word: &str) -> &str {
@@ -686,27 +699,34 @@ mod yake {
     }
 
     fn tag_of(word: &str, first_in_sentence: bool) -> Tag {
-        let has_digits = word.bytes().any(|b| b.is_ascii_digit());
-        if has_digits && is_numeric(word) {
-            return Tag::Digit;
-        }
-        if word.chars().all(is_punctuation) {
-            return Tag::Punctuation;
-        }
+        let (mut has_digits, mut has_alphas, mut all_punctuation, mut all_upper) = (false, false, true, true);
+        let (mut first_upper, mut later_upper) = (false, false);
         let mut marks: u128 = 0;
-        for c in word.chars().filter(|&c| is_punctuation(c)) {
-            marks |= 1 << (c as u32);
+        for (k, c) in word.chars().enumerate() {
+            has_digits |= c.is_ascii_digit();
+            has_alphas |= c.is_alphabetic();
+            let upper = c.is_uppercase();
+            all_upper &= upper;
+            if k == 0 {
+                first_upper = upper;
+            } else {
+                later_upper |= upper;
+            }
+            if is_punctuation(c) {
+                marks |= 1 << (c as u32);
+            } else {
+                all_punctuation = false;
+            }
         }
-        let has_alphas = word.chars().any(char::is_alphabetic);
-        if marks.count_ones() > 1 || has_alphas == has_digits {
-            return Tag::Unparsable;
-        }
-        if word.chars().all(char::is_uppercase) {
-            return Tag::Acronym;
-        }
-        let mut chars = word.chars();
-        let strict_capital = chars.next().is_some_and(char::is_uppercase) && !chars.any(char::is_uppercase);
-        if !first_in_sentence && strict_capital {
+        if has_digits && is_numeric(word) {
+            Tag::Digit
+        } else if all_punctuation {
+            Tag::Punctuation
+        } else if marks.count_ones() > 1 || has_alphas == has_digits {
+            Tag::Unparsable
+        } else if all_upper {
+            Tag::Acronym
+        } else if !first_in_sentence && first_upper && !later_upper {
             Tag::Uppercase
         } else {
             Tag::Parsable
@@ -737,7 +757,7 @@ mod yake {
         }
     }
 
-    fn is_stopword(lc: &str) -> bool {
+    pub(super) fn is_stopword(lc: &str) -> bool {
         let single = to_single(lc);
         STOP_WORDS.contains(lc)
             || STOP_WORDS.contains(single)
@@ -768,10 +788,9 @@ mod yake {
 
         #[test]
         fn tokens_and_tags() {
-            assert_eq!(
-                tokenize("OpenAI's GPT-4.5 (new) costs $75."),
-                ["OpenAI", "GPT-4.5", "(", "new", ")", "costs", "$", "75", "."]
-            );
+            let mut tokens = Vec::new();
+            tokenize("OpenAI's GPT-4.5 (new) costs $75.", &mut tokens);
+            assert_eq!(tokens, ["OpenAI", "GPT-4.5", "(", "new", ")", "costs", "$", "75", "."]);
             assert_eq!(tag_of("2,024", false), Tag::Digit);
             assert_eq!(tag_of("GPT-4.5", false), Tag::Unparsable);
             assert_eq!(tag_of("NASA", false), Tag::Acronym);
@@ -837,5 +856,39 @@ mod tests {
         assert_eq!(stem("openai's"), "openai");
         assert_eq!(stem("bus"), "bus");
         assert_eq!(stem("analysis"), "analysis");
+    }
+}
+#[cfg(test)]
+mod timing_probe {
+    #[test]
+    #[ignore]
+    fn probe() {
+        let text = std::fs::read_to_string("/tmp/probe.txt").unwrap_or_default();
+        let sentences = crate::pipeline::sentences::split(&text[..6000.min(text.len())]);
+        let t = std::time::Instant::now();
+        for _ in 0..200 {
+            drop(super::yake::rank(&sentences, 1, 24));
+        }
+        println!("rank {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / 200.0);
+        let t = std::time::Instant::now();
+        for _ in 0..200 {
+            let mut v = Vec::new();
+            for s in &sentences {
+                super::yake::tokenize(s, &mut v);
+            }
+        }
+        println!("tokenize {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / 200.0);
+        let t = std::time::Instant::now();
+        let mut n = 0;
+        for _ in 0..200 {
+            let mut v = Vec::new();
+            for s in &sentences {
+                super::yake::tokenize(s, &mut v);
+                for w in &v {
+                    n += super::yake::is_stopword(&w.to_lowercase()) as usize;
+                }
+            }
+        }
+        println!("stop {:.1} µs {n}", t.elapsed().as_secs_f64() * 1e6 / 200.0);
     }
 }

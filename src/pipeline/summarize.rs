@@ -1787,6 +1787,24 @@ mod tests {
         };
         let only = std::env::var("NEWSDESK_PROFILE").unwrap_or_default();
         let mut pairs = pairs;
+        if let Some(p) = pairs.iter().find(|p| (900..1100).contains(&word_count(&p.text))) {
+            println!("{} words, {} bytes", word_count(&p.text), p.text.len());
+            let t = std::time::Instant::now();
+            for _ in 0..200 {
+                drop(super::super::sentences::split(&p.text));
+            }
+            println!("split {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / 200.0);
+            let t = std::time::Instant::now();
+            for _ in 0..200 {
+                drop(super::super::keywords::keywords(&p.title, &p.text, 6));
+            }
+            println!("keywords {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / 200.0);
+            let t = std::time::Instant::now();
+            for _ in 0..200 {
+                drop(strip_markup(&p.text));
+            }
+            println!("strip_markup {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / 200.0);
+        }
         if let Ok(range) = std::env::var("NEWSDESK_WORDS") {
             // "800-1200": only articles of that many words.
             let (lo, hi) = range.split_once('-').unwrap_or(("0", "1000000"));

@@ -33,8 +33,12 @@ pub fn words(text: &str) -> Vec<String> {
 pub fn content_words(text: &str) -> Vec<String> {
     words(text)
         .into_iter()
-        .filter(|w| !is_stopword(w) && !(w.len() == 1 && w.chars().all(|c| c.is_ascii_digit())))
+        .filter(|w| !(is_stopword(w) || is_single_digit(w)))
         .collect()
+}
+
+fn is_single_digit(word: &str) -> bool {
+    word.len() == 1 && word.chars().all(|c| c.is_ascii_digit())
 }
 
 /// English function words that carry no topic.

@@ -32,6 +32,60 @@ const fn podcast(title: &'static str, url: &'static str) -> DefaultSource {
     }
 }
 
+/// How much a source of the pack counts in a story's quality score (1.0 is neutral): the
+/// labs' and research groups' own blogs are primary sources, the writers we picked are
+/// careful, while arXiv listings and link aggregators are high-volume and unfiltered.
+pub fn weight(source: &DefaultSource) -> f64 {
+    const PRIMARY: &[&str] = &[
+        "openai.com",
+        "deepmind.google",
+        "research.google",
+        "blog.google",
+        "cloudblog.withgoogle.com",
+        "microsoft.com",
+        "nvidia.com",
+        "aws.amazon.com",
+        "amazon.science",
+        "machinelearning.apple.com",
+        "huggingface.co",
+        "berkeley.edu",
+        "stanford.edu",
+        "cmu.edu",
+        "news.mit.edu",
+        "thegradient.pub",
+    ];
+    const WRITERS: &[&str] = &[
+        "simonwillison.net",
+        "importai.substack.com",
+        "sebastianraschka.com",
+        "interconnects.ai",
+        "oneusefulthing.org",
+        "lilianweng.github.io",
+        "huyenchip.com",
+        "jalammar.github.io",
+        "karpathy.github.io",
+        "latent.space",
+        "understandingai.org",
+        "eugeneyan.com",
+        "hamel.dev",
+    ];
+    const UNFILTERED: &[&str] = &["arxiv.org", "ycombinator.com", "hnrss.org", "reddit.com"];
+    let host = url::Url::parse(source.url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
+    let on = |list: &[&str]| list.iter().any(|h| host == *h || host.ends_with(&format!(".{h}")));
+    if on(UNFILTERED) {
+        0.8
+    } else if on(PRIMARY) {
+        1.3
+    } else if on(WRITERS) {
+        1.2
+    } else {
+        1.0
+    }
+}
+
 /// The curated pack.
 pub const DEFAULT_SOURCES: &[DefaultSource] = &[
     // AI labs and research groups.
@@ -208,5 +262,15 @@ mod tests {
             .filter(|s| s.url.starts_with("https://rss.arxiv.org/rss/"))
             .count();
         assert!(arxiv >= 3, "{arxiv} arXiv feeds");
+    }
+
+    #[test]
+    fn primary_sources_weigh_more_than_listings() {
+        let by_title = |title: &str| DEFAULT_SOURCES.iter().find(|s| s.title.starts_with(title)).map(weight);
+        assert_eq!(by_title("OpenAI News"), Some(1.3));
+        assert_eq!(by_title("Simon Willison"), Some(1.2));
+        assert_eq!(by_title("arXiv cs.LG"), Some(0.8));
+        assert_eq!(by_title("Hacker News"), Some(0.8));
+        assert_eq!(by_title("Ars Technica"), Some(1.0));
     }
 }

@@ -258,4 +258,14 @@ impl Store {
         .await?;
         Ok(())
     }
+
+    /// Sets how much a source counts in quality scores (1.0 is neutral).
+    pub async fn set_source_weight(&self, id: i64, weight: f64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sources SET weight = ? WHERE id = ?")
+            .bind(weight)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 }
