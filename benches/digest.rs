@@ -130,6 +130,10 @@ fn main() {
         let started = Instant::now();
         let markdown = render::markdown(&digest, now);
         println!("markdown render: {:.2} ms, {} bytes", ms(started.elapsed()), markdown.len());
+        // To read what this scale of input gives: DIGEST_BENCH_OUT=/tmp/digest.md
+        if let Some(path) = std::env::var_os("DIGEST_BENCH_OUT") {
+            std::fs::write(&path, &markdown).expect("write the digest");
+        }
         if let Some(peak) = common::peak_rss_bytes() {
             println!("peak RSS: {:.1} MiB", peak as f64 / 1048576.0);
         }

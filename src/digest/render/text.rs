@@ -105,11 +105,10 @@ pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for (i, c) in text.char_indices() {
         let at_start = i == 0;
-        let special = matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '<' | '>' | '#' | '|' | '~'
-        );
-        let leading = at_start && matches!(c, '-' | '+' | '=');
+        // Parentheses, '#' and '>' mid-line cannot start anything once '[' ']' are escaped
+        // and nothing begins a line, and escaping them makes prose like "C\#" unreadable.
+        let special = matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '~' | '|');
+        let leading = at_start && matches!(c, '-' | '+' | '=' | '#' | '>');
         // "1. foo" at the start of a line would become an ordered list item.
         let ordered_marker =
             c == '.' && i > 0 && text[..i].chars().all(|d| d.is_ascii_digit()) && !text[..i].is_empty();
@@ -255,7 +254,9 @@ mod tests {
 
     #[test]
     fn escapes_markdown() {
-        assert_eq!(escape_markdown("[x](http://e)"), "\\[x\\]\\(http://e\\)");
+        assert_eq!(escape_markdown("[x](http://e)"), "\\[x\\](http://e)");
+        assert_eq!(escape_markdown("C# (and F#) > Java"), "C# (and F#) > Java");
+        assert_eq!(escape_markdown("> quote"), "\\> quote");
         assert_eq!(escape_markdown("# h"), "\\# h");
         assert_eq!(escape_markdown("- item"), "\\- item");
         assert_eq!(escape_markdown("12. item"), "12\\. item");
