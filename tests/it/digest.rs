@@ -295,3 +295,49 @@ async fn an_empty_window_gives_an_empty_digest_not_an_error() {
     let markdown = render::markdown(&digest, now);
     assert!(!markdown.is_empty());
 }
+
+#[tokio::test]
+async fn a_podcast_episode_is_summarised_from_its_transcript() {
+    let server = FeedServer::start().await;
+    let t = spawn_app().await;
+    let now = Utc::now();
+    let vtt = std::fs::read(
+        crate::support::corpus_dir().join("podcast/transcripts-transcriptator/podnews_weekly_review_2024-01-19.vtt"),
+    )
+    .unwrap();
+    let vtt_url = server.add("review.vtt", "text/vtt", vtt);
+    let date = (now - Duration::hours(5)).to_rfc2822();
+    let feed = format!(
+        r#"<?xml version="1.0"?>
+<rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0">
+<channel><title>Podnews Weekly Review</title><link>https://pod.example/</link>
+<item><title>Podnews Weekly Review: the week in podcasting</title><guid>ep1</guid><link>https://pod.example/ep1</link>
+  <pubDate>{date}</pubDate>
+  <enclosure url="https://pod.example/ep1.mp3" length="1000" type="audio/mpeg"/>
+  <podcast:transcript url="{vtt_url}" type="text/vtt"/>
+  <description>This week's news.</description>
+</item></channel></rss>"#
+    );
+    let feed_url = server.add("pod", "application/rss+xml", feed);
+    t.app.add_source(&feed_url, None, None, None, now).await.unwrap();
+    t.app.poll_due(now, |_| {}, |_| {}).await.unwrap();
+
+    let digest = t
+        .app
+        .digest(
+            &DigestRequest {
+                topic: Some("podcasts".into()),
+                min_score: 0,
+                ..request()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(digest.items.len(), 1, "{digest:#?}");
+    let episode = &digest.items[0];
+    assert!(episode.summary.starts_with("This episode covers"), "{}", episode.summary);
+    assert!(episode.tldr.split_whitespace().count() <= 40);
+    assert!(!episode.bullets.is_empty());
+    assert!(episode.score.reasons.iter().any(|r| r == "transcript"), "{:?}", episode.score.reasons);
+}
