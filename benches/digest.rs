@@ -34,13 +34,23 @@ fn main() {
     let mut pool: Vec<Article> = Vec::new();
     for path in &files {
         let Ok(body) = std::fs::read(path) else { continue };
-        let Ok(url) = Url::parse("https://corpus.example/feed") else { continue };
+        let Ok(url) = Url::parse("https://corpus.example/feed") else {
+            continue;
+        };
         if let Ok(feed) = parse_feed(&body, None, &url, Utc::now()) {
-            pool.extend(feed.articles.into_iter().filter(|a| a.text.split_whitespace().count() >= 20));
+            pool.extend(
+                feed.articles
+                    .into_iter()
+                    .filter(|a| a.text.split_whitespace().count() >= 20),
+            );
         }
     }
     assert!(!pool.is_empty(), "no usable articles in the corpus");
-    println!("text pool: {} real articles from {} feed files", pool.len(), files.len());
+    println!(
+        "text pool: {} real articles from {} feed files",
+        pool.len(),
+        files.len()
+    );
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -129,7 +139,11 @@ fn main() {
         );
         let started = Instant::now();
         let markdown = render::markdown(&digest, now);
-        println!("markdown render: {:.2} ms, {} bytes", ms(started.elapsed()), markdown.len());
+        println!(
+            "markdown render: {:.2} ms, {} bytes",
+            ms(started.elapsed()),
+            markdown.len()
+        );
         // To read what this scale of input gives: DIGEST_BENCH_OUT=/tmp/digest.md
         if let Some(path) = std::env::var_os("DIGEST_BENCH_OUT") {
             std::fs::write(&path, &markdown).expect("write the digest");
@@ -151,7 +165,11 @@ fn cpu_time() -> Duration {
         return Duration::ZERO;
     };
     // Fields after the command name (which may contain spaces) start after the last ')'.
-    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
     let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
     // utime and stime are fields 14 and 15 of the file, 12 and 13 after the name.
     let total = ticks(11) + ticks(12);

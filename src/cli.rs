@@ -37,11 +37,11 @@ pub struct Cli {
 pub enum Command {
     /// Poll every due source once and store new articles.
     Fetch,
-        /// Fetch due sources, then print the digest of the window (default: the last 24 hours).
+    /// Fetch due sources, then print the digest of the window (default: the last 24 hours).
     Digest(editorial::DigestArgs),
-        /// Summarise one article or episode transcript: a file or an http(s) URL.
+    /// Summarise one article or episode transcript: a file or an http(s) URL.
     Summarize(editorial::SummarizeArgs),
-        /// List and manage topics.
+    /// List and manage topics.
     #[command(subcommand)]
     Topics(editorial::TopicsCommand),
     /// Manage the sources newsdesk polls.
@@ -128,9 +128,9 @@ async fn dispatch(app: &App, command: Command) -> anyhow::Result<ExitCode> {
     let now = Utc::now();
     match command {
         Command::Fetch => fetch(app, now).await,
-                Command::Digest(args) => editorial::digest(app, args, now).await,
-                Command::Summarize(args) => editorial::summarize(app, args).await,
-                Command::Topics(command) => editorial::topics(app, command, now).await,
+        Command::Digest(args) => editorial::digest(app, args, now).await,
+        Command::Summarize(args) => editorial::summarize(app, args).await,
+        Command::Topics(command) => editorial::topics(app, command, now).await,
         Command::Sources(sub) => sources(app, sub, now).await,
         Command::Search {
             query,

@@ -225,7 +225,12 @@ impl App {
 
     /// Creates a custom topic after validating it; re-tags recent articles for it.
     pub async fn create_topic(&self, spec: &TopicSpec, now: DateTime<Utc>) -> Result<TopicRow, EditorialError> {
-        let topic = validate_custom(&spec.slug, spec.name.as_deref().unwrap_or(&spec.slug), &spec.include, &spec.exclude)?;
+        let topic = validate_custom(
+            &spec.slug,
+            spec.name.as_deref().unwrap_or(&spec.slug),
+            &spec.include,
+            &spec.exclude,
+        )?;
         let new = NewTopic {
             scope: spec.scope.clone(),
             slug: topic.slug.clone(),
@@ -478,7 +483,13 @@ impl App {
         if text.trim().is_empty() {
             return Err(SummarizeError::Empty(location));
         }
-        let summary = self.summarizer.summarize(Document { title: &title, text: &text }).await;
+        let summary = self
+            .summarizer
+            .summarize(Document {
+                title: &title,
+                text: &text,
+            })
+            .await;
         Ok(SummarizedDocument {
             title,
             summary,
@@ -517,17 +528,30 @@ impl App {
         let page_url = Url::from_file_path(&absolute)
             .or_else(|_| Url::parse("file:///document"))
             .map_err(|_| SummarizeError::Empty(input.to_string()))?;
-        Ok((String::from_utf8_lossy(&bytes).into_owned(), None, input.to_string(), page_url))
+        Ok((
+            String::from_utf8_lossy(&bytes).into_owned(),
+            None,
+            input.to_string(),
+            page_url,
+        ))
     }
 }
 
 /// A readable name for a document from its path or URL: the file name without extension.
 fn document_name(location: &str) -> String {
-    let trimmed = location.split(['?', '#']).next().unwrap_or(location).trim_end_matches('/');
+    let trimmed = location
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(location)
+        .trim_end_matches('/');
     let file = trimmed.rsplit(['/', '\\']).next().unwrap_or(trimmed);
     let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
     let name = stem.replace(['_', '-'], " ");
-    if name.trim().is_empty() { location.to_string() } else { name.trim().to_string() }
+    if name.trim().is_empty() {
+        location.to_string()
+    } else {
+        name.trim().to_string()
+    }
 }
 
 fn html_title(html: &str) -> Option<String> {
@@ -551,7 +575,11 @@ fn split_plain_title(body: &str) -> (String, String) {
         && !first_clean.ends_with(['.', '!', '?', ':', ','])
         && !first_clean.is_empty();
     let text = if is_title { rest } else { body };
-    let title = if is_title { first_clean.to_string() } else { String::new() };
+    let title = if is_title {
+        first_clean.to_string()
+    } else {
+        String::new()
+    };
     (title, reflow(text))
 }
 
@@ -561,7 +589,9 @@ fn reflow(text: &str) -> String {
         let mut paragraph = String::new();
         for line in block.lines().map(str::trim).filter(|l| !l.is_empty()) {
             let starts_item = line.starts_with(['-', '*', '•', '#'])
-                || line.split_once(". ").is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()));
+                || line
+                    .split_once(". ")
+                    .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()));
             if !paragraph.is_empty() {
                 paragraph.push(if starts_item { '\n' } else { ' ' });
             }

@@ -236,7 +236,12 @@ pub async fn summarize(app: &App, args: SummarizeArgs) -> anyhow::Result<ExitCod
 
 fn summary_text(document: &SummarizedDocument) -> String {
     let s = &document.summary;
-    let mut out = format!("{}\n\nTL;DR: {}\n\n{}\n", clean(&document.title), clean(&s.tldr), clean(&s.summary));
+    let mut out = format!(
+        "{}\n\nTL;DR: {}\n\n{}\n",
+        clean(&document.title),
+        clean(&s.tldr),
+        clean(&s.summary)
+    );
     if !s.bullets.is_empty() {
         out.push_str("\nDeep dive:\n");
         for bullet in &s.bullets {
@@ -250,7 +255,11 @@ fn summary_text(document: &SummarizedDocument) -> String {
         out.push_str("\nSegments:\n");
         for segment in segments {
             let at = segment.start.map_or_else(|| "  --:--".to_string(), timestamp);
-            out.push_str(&format!("  {at}  {}\n          {}\n", clean(&segment.title), clean(&segment.summary)));
+            out.push_str(&format!(
+                "  {at}  {}\n          {}\n",
+                clean(&segment.title),
+                clean(&segment.summary)
+            ));
         }
     }
     if !s.decoder.is_empty() {
@@ -331,9 +340,14 @@ pub async fn topics(app: &App, command: TopicsCommand, now: DateTime<Utc>) -> an
         }),
         TopicsCommand::Edit(args) => {
             let slug = args.slug.clone();
-            app.edit_topic(&spec(args), now).await.map(|()| println!("Updated topic {slug}."))
+            app.edit_topic(&spec(args), now)
+                .await
+                .map(|()| println!("Updated topic {slug}."))
         }
-        TopicsCommand::Remove { slug } => app.delete_topic("", &slug).await.map(|()| println!("Deleted topic {slug}.")),
+        TopicsCommand::Remove { slug } => app
+            .delete_topic("", &slug)
+            .await
+            .map(|()| println!("Deleted topic {slug}.")),
     };
     match outcome {
         Ok(()) => Ok(ExitCode::SUCCESS),

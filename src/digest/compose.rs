@@ -196,7 +196,9 @@ fn story(candidates: &[Candidate], members: Vec<usize>, options: &SelectOptions,
         }
     }
     let relevant_topic: Option<(&str, f32)> = match &options.topic {
-        Some(topic) => topic_strengths.get(topic.slug.as_str()).map(|&s| (topic.slug.as_str(), s)),
+        Some(topic) => topic_strengths
+            .get(topic.slug.as_str())
+            .map(|&s| (topic.slug.as_str(), s)),
         None => topic_strengths
             .iter()
             .filter(|(slug, _)| !FORMAT_TOPICS.contains(slug))
@@ -325,7 +327,11 @@ pub fn compose(
         (None, 24) => format!("📰 AI Daily Digest — {}", now.format("%Y-%m-%d")),
         (None, h) => format!("📰 AI Digest — {} (last {h} h)", now.format("%Y-%m-%d")),
         (Some(topic), 24) => format!("📰 {} — AI Daily Digest — {}", topic.name, now.format("%Y-%m-%d")),
-        (Some(topic), h) => format!("📰 {} — AI Digest — {} (last {h} h)", topic.name, now.format("%Y-%m-%d")),
+        (Some(topic), h) => format!(
+            "📰 {} — AI Digest — {} (last {h} h)",
+            topic.name,
+            now.format("%Y-%m-%d")
+        ),
     };
     Digest {
         title,
@@ -413,11 +419,17 @@ fn highlights(items: &[DigestItem], selection: &Selection, options: &SelectOptio
             _ => format!(" {name} adds {count}"),
         };
         text.push_str(&lead_in);
-        text.push_str(if examples.len() == 1 { ", notably " } else { ", among them " });
+        text.push_str(if examples.len() == 1 {
+            ", notably "
+        } else {
+            ", among them "
+        });
         text.push_str(&examples.join(" and "));
         text.push('.');
     }
-    if let Some(widest) = items.iter().max_by_key(|i| (i.also_covered_by_sources.len(), i.score.total))
+    if let Some(widest) = items
+        .iter()
+        .max_by_key(|i| (i.also_covered_by_sources.len(), i.score.total))
         && !widest.also_covered_by_sources.is_empty()
     {
         text.push_str(&format!(

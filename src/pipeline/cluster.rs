@@ -121,7 +121,10 @@ struct Features {
 
 impl Features {
     fn of(item: &ClusterInput<'_>) -> Features {
-        let mut title: Vec<u64> = content_words(item.title).iter().map(|w| token_hash(&normalize(w), "")).collect();
+        let mut title: Vec<u64> = content_words(item.title)
+            .iter()
+            .map(|w| token_hash(&normalize(w), ""))
+            .collect();
         let lead_text = match item.lead.char_indices().nth(LEAD_CHARS) {
             Some((cut, _)) => &item.lead[..cut],
             None => item.lead,
@@ -164,9 +167,9 @@ fn normalize(word: &str) -> String {
     let word = word.trim_end_matches("'s");
     let folded = match word {
         "launch" | "launches" | "launched" | "launching" | "release" | "releases" | "released" | "releasing"
-        | "unveil" | "unveils" | "unveiled" | "announce" | "announces" | "announced" | "introduce"
-        | "introduces" | "introduced" | "debut" | "debuts" | "debuted" | "ships" | "shipped" | "rolls"
-        | "rolled" | "drops" | "dropped" => "launch",
+        | "unveil" | "unveils" | "unveiled" | "announce" | "announces" | "announced" | "introduce" | "introduces"
+        | "introduced" | "debut" | "debuts" | "debuted" | "ships" | "shipped" | "rolls" | "rolled" | "drops"
+        | "dropped" => "launch",
         "acquire" | "acquires" | "acquired" | "acquisition" | "buys" | "bought" => "acquire",
         "raise" | "raises" | "raised" | "funding" | "round" => "raise",
         "model" | "models" | "llm" | "llms" => "model",
@@ -266,7 +269,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(hour: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 20, hour, 0, 0).single().unwrap_or_default()
+        Utc.with_ymd_and_hms(2026, 11, 20, hour, 0, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     fn input<'a>(title: &'a str, lead: &'a str, url: &'a str, hour: u32) -> ClusterInput<'a> {
@@ -294,7 +299,12 @@ mod tests {
     fn the_same_launch_retold_is_one_cluster() {
         let items = [
             input("OpenAI launches GPT-5", LAUNCH_A, "https://a.example/gpt5", 10),
-            input("OpenAI releases GPT-5, its newest model", LAUNCH_B, "https://b.example/news/gpt-5", 12),
+            input(
+                "OpenAI releases GPT-5, its newest model",
+                LAUNCH_B,
+                "https://b.example/news/gpt-5",
+                12,
+            ),
         ];
         assert_eq!(cluster(&items), vec![vec![0, 1]]);
     }
@@ -303,7 +313,12 @@ mod tests {
     fn a_launch_and_its_pricing_analysis_stay_apart() {
         let items = [
             input("OpenAI launches GPT-5", LAUNCH_A, "https://a.example/gpt5", 10),
-            input("GPT-5 API pricing: what an agent workload costs", PRICING, "https://c.example/pricing", 14),
+            input(
+                "GPT-5 API pricing: what an agent workload costs",
+                PRICING,
+                "https://c.example/pricing",
+                14,
+            ),
         ];
         assert_eq!(cluster(&items), vec![vec![0], vec![1]]);
     }
@@ -311,14 +326,24 @@ mod tests {
     #[test]
     fn the_same_link_is_one_cluster_and_unrelated_stories_are_not() {
         let items = [
-            input("Gemini 3.1 Flash TTS", "Google released a text-to-speech model.", "https://s.example/tts", 9),
+            input(
+                "Gemini 3.1 Flash TTS",
+                "Google released a text-to-speech model.",
+                "https://s.example/tts",
+                9,
+            ),
             input(
                 "Rust 1.95 is out",
                 "The Rust team shipped a new compiler release with faster builds.",
                 "https://r.example/1.95",
                 9,
             ),
-            input("Gemini 3.1 Flash TTS", "Notes on the new TTS model.", "https://s.example/tts", 10),
+            input(
+                "Gemini 3.1 Flash TTS",
+                "Notes on the new TTS model.",
+                "https://s.example/tts",
+                10,
+            ),
         ];
         assert_eq!(cluster(&items), vec![vec![0, 2], vec![1]]);
     }

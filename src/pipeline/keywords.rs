@@ -1,14 +1,16 @@
 //! Keyword extraction for tags and the digest's keyword chart.
 //!
-//! YAKE ranks the phrases of the article (the scoring of `yake-rust`, whose English stop
-//! list this uses, re-implemented over our own tokens: the crate tokenises with fancy-regex
-//! and takes milliseconds per article, this takes tens of microseconds); the title's own words are merged
+//! YAKE ranks the phrases of the opening of the article: the scoring of `yake-rust`, whose
+//! English stop list this uses, re-implemented over our own tokens, because the crate
+//! tokenises with fancy-regex and takes several milliseconds per article where this takes a
+//! few hundred microseconds at most. The title's own words are merged
 //! in because a headline names the story better than any statistic, and model names such as
 //! "GPT-4.5" (which YAKE cannot take: letters mixed with digits) come from the title and from
 //! tokens the text repeats. The result is normalised for use as tags: lower case, no stop
 //! words or bare numbers, and no near-duplicates ("model" / "models", "openai" / "openai api").
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use yake_rust::StopWords;
@@ -17,10 +19,49 @@ use super::text;
 
 /// YAKE reads at most this many bytes of the text: keywords are settled by the opening, and
 /// YAKE's cost grows with the text.
-const MAX_TEXT_BYTES: usize = 4_000;
+const MAX_TEXT_BYTES: usize = 2_500;
 
 /// How many YAKE candidates to consider per wanted keyword, before filtering.
 const CANDIDATES_PER_KEYWORD: usize = 4;
+
+/// FxHash: the keys are short words and ids from our own text, so SipHash's flooding
+/// protection buys nothing and costs a third of the run time.
+#[derive(Default)]
+pub(crate) struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits weak, and hash tables index by them.
+        self.0.rotate_left(26)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// A hash map with [`Fx`] hashing, for maps keyed by words and ids of one text.
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 static STOP_WORDS: LazyLock<StopWords> = LazyLock::new(|| StopWords::predefined("en").unwrap_or_default());
 
@@ -29,17 +70,33 @@ pub fn keywords(title: &str, text: &str, n: usize) -> Vec<String> {
     if n == 0 {
         return Vec::new();
     }
-    let body = prefix(text, MAX_TEXT_BYTES);
+    let body = super::sentences::split(prefix(text, MAX_TEXT_BYTES));
+    keywords_of_sentences(title, &body, n)
+}
+
+/// [`keywords`] for a text already split into sentences (the summariser has them); reads
+/// sentences up to about 2,500 bytes in all.
+pub fn keywords_of_sentences(title: &str, body: &[&str], n: usize) -> Vec<String> {
+    if n == 0 {
+        return Vec::new();
+    }
     let title = title.trim();
     let title_words = text::words(title);
     let title_stems: HashSet<String> = title_words.iter().filter_map(|w| tag_word(w)).collect();
-    let mut sentences: Vec<&str> = Vec::new();
+    let mut sentences: Vec<&str> = Vec::with_capacity(body.len() + 1);
     if !title.is_empty() {
         // The title goes first, as the opening sentence, so its terms get YAKE's position bonus.
         sentences.push(title);
     }
     let body_from = sentences.len();
-    sentences.extend(super::sentences::split(body));
+    let mut budget = MAX_TEXT_BYTES;
+    for sentence in body {
+        if budget < sentence.len() {
+            break;
+        }
+        budget -= sentence.len();
+        sentences.push(sentence);
+    }
     let ranking = yake::rank(&sentences, body_from, n * CANDIDATES_PER_KEYWORD);
 
     let mut scored: Vec<(f64, Vec<String>)> = Vec::new();
@@ -48,18 +105,26 @@ pub fn keywords(title: &str, text: &str, n: usize) -> Vec<String> {
             continue;
         };
         let in_title = words.iter().filter(|w| title_stems.contains(&stem(w))).count();
-        let score = 1.0 / (1.0 + rank as f64 * 0.5) + 0.6 * in_title as f64 / words.len() as f64;
+        let mut score = 1.0 / (1.0 + rank as f64 * 0.5) + 0.6 * in_title as f64 / words.len() as f64;
+        if let [word] = words.as_slice()
+            && !ranking.is_name(word)
+        {
+            // A lone common word ("users", "simple") tags little; names and phrases tag well.
+            if word.ends_with("ly") {
+                continue;
+            }
+            score -= 0.35;
+        }
         scored.push((score, words));
     }
     // Title words (the text's use of them counts), and product names the text repeats
     // ("gpt-5", "llama-3.1"), which YAKE cannot rank.
     for word in title_words {
         if tag_word(&word).is_some() {
-            let score = if ranking.body_words.contains(word.as_str()) {
-                0.7
-            } else {
-                0.35
-            };
+            let mut score = if ranking.in_body(&word) { 0.7 } else { 0.35 };
+            if !ranking.is_name(&word) && !word.chars().any(|c| c.is_ascii_digit()) {
+                score -= 0.25;
+            }
             scored.push((score, vec![word]));
         }
     }
@@ -116,7 +181,7 @@ fn clean_phrase(phrase: &str) -> Option<Vec<String>> {
     if words.len() == 1 && first.chars().count() < 3 {
         return None;
     }
-    if is_generic(first) || is_generic(last) {
+    if is_generic(first) || is_generic(last) || words.iter().any(|w| is_verb(w)) {
         return None;
     }
     Some(words)
@@ -139,7 +204,12 @@ fn tag_word(word: &str) -> Option<String> {
 /// "openai" / "openai api".
 fn overlaps(a: &[String], b: &[String]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    long.windows(short.len()).any(|w| w == short)
+    if long.windows(short.len()).any(|w| w == short) {
+        return true;
+    }
+    // "app engine standard" / "engine standard environment": two shared words are one
+    // phrase seen through two windows.
+    short.iter().filter(|w| long.contains(w)).count() >= 2
 }
 
 /// A light English stemmer for duplicate detection: plural and possessive endings only,
@@ -179,6 +249,77 @@ fn is_weak(word: &str) -> bool {
 fn is_number(word: &str) -> bool {
     word.chars()
         .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '%' | '$' | '-' | '+'))
+}
+
+/// Common verbs that turn a phrase into a clause ("worldline puts apis").
+fn is_verb(word: &str) -> bool {
+    matches!(
+        word,
+        "put"
+            | "puts"
+            | "gives"
+            | "give"
+            | "brings"
+            | "bring"
+            | "goes"
+            | "keeps"
+            | "keep"
+            | "adds"
+            | "add"
+            | "adding"
+            | "choose"
+            | "chooses"
+            | "lets"
+            | "let"
+            | "wants"
+            | "needs"
+            | "becomes"
+            | "become"
+            | "gets"
+            | "makes"
+            | "takes"
+            | "says"
+            | "said"
+            | "tells"
+            | "told"
+            | "moves"
+            | "offers"
+            | "allows"
+            | "enables"
+            | "improves"
+            | "improved"
+            | "simplifying"
+            | "expands"
+            | "expanding"
+            | "unveils"
+            | "unveiled"
+            | "launches"
+            | "launched"
+            | "announces"
+            | "announced"
+            | "releases"
+            | "released"
+            | "introduces"
+            | "introduced"
+            | "reveals"
+            | "revealed"
+            | "plans"
+            | "wins"
+            | "beats"
+            | "raises"
+            | "raised"
+            | "buys"
+            | "acquires"
+            | "acquired"
+            | "sues"
+            | "hits"
+            | "tops"
+            | "drops"
+            | "cuts"
+            | "joins"
+            | "leaves"
+            | "hires"
+    )
 }
 
 /// Words that appear in any article and so tag none.
@@ -305,6 +446,16 @@ fn is_generic(word: &str) -> bool {
             | "click"
             | "subscribe"
             | "newsletter"
+            | "add"
+            | "adds"
+            | "adding"
+            | "run"
+            | "runs"
+            | "define"
+            | "defining"
+            | "quickly"
+            | "simple"
+            | "easy"
             | "monday"
             | "tuesday"
             | "wednesday"
@@ -330,58 +481,37 @@ fn is_generic(word: &str) -> bool {
 /// up to 3 and strict capitalisation, restricted to candidates without stop words (the only
 /// ones a tag can use, and the ones whose score needs no stop-word bridging terms).
 mod yake {
-    use std::collections::{HashMap, HashSet};
-    use std::hash::{BuildHasherDefault, Hasher};
+    use std::borrow::Cow;
 
-    use super::STOP_WORDS;
-
-    /// FxHash: the keys are short words and ids from our own text, so SipHash's flooding
-    /// protection buys nothing and costs a third of the run time.
-    #[derive(Default)]
-    struct Fx(u64);
-
-    impl Hasher for Fx {
-        fn finish(&self) -> u64 {
-            // The multiply leaves the low bits weak, and hash tables index by them.
-            self.0.rotate_left(26)
-        }
-
-        fn write(&mut self, bytes: &[u8]) {
-            for chunk in bytes.chunks(8) {
-                let mut word = [0u8; 8];
-                word[..chunk.len()].copy_from_slice(chunk);
-                self.write_u64(u64::from_le_bytes(word));
-            }
-        }
-
-        fn write_u8(&mut self, n: u8) {
-            self.write_u64(u64::from(n));
-        }
-
-        fn write_u32(&mut self, n: u32) {
-            self.write_u64(u64::from(n));
-        }
-
-        fn write_u64(&mut self, n: u64) {
-            self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-
-        fn write_usize(&mut self, n: usize) {
-            self.write_u64(n as u64);
-        }
-    }
-
-    type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+    use super::{FxMap, STOP_WORDS};
 
     /// What one YAKE pass yields.
-    pub(super) struct Ranking {
+    pub(super) struct Ranking<'a> {
         /// The best candidates, lower-case words joined by spaces, best first.
         pub phrases: Vec<String>,
         /// Lower-case tokens that mix letters and digits ("gpt-4.5"), with their counts in
         /// the body, in order of first appearance.
         pub products: Vec<(String, u32)>,
-        /// Every lower-case word of the body.
-        pub body_words: HashSet<String>,
+        lc_ids: FxMap<Cow<'a, str>, u32>,
+        lc_info: Vec<LcInfo>,
+    }
+
+    impl Ranking<'_> {
+        /// True when the text writes `word` (lower case) as a name more often than not:
+        /// "OpenAI", "Kubernetes", "GKE".
+        pub(super) fn is_name(&self, word: &str) -> bool {
+            self.lc_ids.get(word).is_some_and(|&id| {
+                let info = &self.lc_info[id as usize];
+                info.as_name > 0 && info.as_name >= info.as_lower
+            })
+        }
+
+        /// True when the body uses `word` (lower case).
+        pub(super) fn in_body(&self, word: &str) -> bool {
+            self.lc_ids
+                .get(word)
+                .is_some_and(|&id| self.lc_info[id as usize].in_body)
+        }
     }
 
     const NGRAMS: usize = 3;
@@ -412,8 +542,12 @@ mod yake {
         tf: u32,
         tf_acronym: u32,
         tf_upper: u32,
-        /// Distinct sentence indices, ascending.
-        sentences: Vec<u32>,
+        /// The last sentence the term was seen in, plus one (0: none yet).
+        last_sentence: u32,
+        /// How many distinct sentences it occurs in.
+        sentence_count: u32,
+        /// The median of those sentences' indices, filled in after the pass.
+        median_sentence: f64,
         left_total: u32,
         left_distinct: u32,
         right_total: u32,
@@ -426,24 +560,34 @@ mod yake {
         uq: u32,
         stop: bool,
         chars: usize,
+        in_body: bool,
+        /// Occurrences written as a name (capitalised mid-sentence, or all capitals), and
+        /// in lower case.
+        as_name: u32,
+        as_lower: u32,
     }
 
     /// Ranks the candidates of `sentences`, of which those from `body_from` on are the body.
-    pub(super) fn rank(sentences: &[&str], body_from: usize, n: usize) -> Ranking {
-        let mut lc_ids: FxMap<String, u32> = FxMap::default();
-        let mut lc_words: Vec<String> = Vec::new();
-        let mut lc_info: Vec<LcInfo> = Vec::new();
-        let mut uq_ids: FxMap<String, u32> = FxMap::default();
-        let mut terms: Vec<Term> = Vec::new();
-        let mut pairs: FxMap<(u32, u32), u32> = FxMap::default();
-        let mut in_body: Vec<bool> = Vec::new();
+    pub(super) fn rank<'a>(sentences: &[&'a str], body_from: usize, n: usize) -> Ranking<'a> {
+        // Words already in lower case are borrowed from the input: most words of a text
+        // are, and allocation is the main cost here.
+        // Sized from the text up front: growing these maps is a tenth of the run time.
+        let estimate = sentences.iter().map(|s| s.len()).sum::<usize>() / 6 + 16;
+        let mut lc_ids: FxMap<Cow<'a, str>, u32> = FxMap::with_capacity_and_hasher(estimate / 2, Default::default());
+        let mut lc_words: Vec<Cow<'a, str>> = Vec::with_capacity(estimate / 2);
+        let mut lc_info: Vec<LcInfo> = Vec::with_capacity(estimate / 2);
+        let mut uq_ids: FxMap<Cow<'a, str>, u32> = FxMap::with_capacity_and_hasher(estimate / 2, Default::default());
+        let mut terms: Vec<Term> = Vec::with_capacity(estimate / 2);
+        let mut pairs: FxMap<(u32, u32), u32> = FxMap::with_capacity_and_hasher(estimate, Default::default());
+        // (term, sentence) for each distinct sentence of each term, in sentence order.
+        let mut term_sentences: Vec<(u32, u32)> = Vec::new();
         let mut product_counts: Vec<(u32, u32)> = Vec::new();
         // All sentences' tokens in one list; a punctuation entry separates sentences too.
-        let mut tokens: Vec<(u32, Tag)> = Vec::new();
+        let mut tokens: Vec<(u32, Tag)> = Vec::with_capacity(estimate + sentences.len());
         let mut lower = String::new();
-        let mut words: Vec<&str> = Vec::new();
+        let mut words: Vec<&'a str> = Vec::new();
 
-        for (s_idx, sentence) in sentences.iter().enumerate() {
+        for (s_idx, &sentence) in sentences.iter().enumerate() {
             tokens.push((u32::MAX, Tag::Punctuation));
             // Only the previous token matters with a window of 1.
             let mut window: Option<(u32, Tag)> = None;
@@ -455,35 +599,56 @@ mod yake {
                     tokens.push((u32::MAX, tag));
                     continue;
                 }
-                lower.clear();
-                lower.extend(word.chars().flat_map(char::to_lowercase));
-                let lc = match lc_ids.get(lower.as_str()) {
+                let already_lower = word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase());
+                let key: &str = if already_lower {
+                    word
+                } else {
+                    lower.clear();
+                    lower.extend(word.chars().flat_map(char::to_lowercase));
+                    &lower
+                };
+                let lc = match lc_ids.get(key) {
                     Some(&id) => id,
                     None => {
-                        let uq_string = to_single(&lower).to_string();
+                        let lc_word: Cow<'a, str> = if already_lower {
+                            Cow::Borrowed(word)
+                        } else {
+                            Cow::Owned(lower.clone())
+                        };
+                        let uq_word: Cow<'a, str> = match &lc_word {
+                            Cow::Borrowed(w) => Cow::Borrowed(to_single(w)),
+                            Cow::Owned(w) => Cow::Owned(to_single(w).to_string()),
+                        };
                         let next_uq = uq_ids.len() as u32;
-                        let uq = *uq_ids.entry(uq_string).or_insert(next_uq);
+                        let uq = *uq_ids.entry(uq_word).or_insert(next_uq);
                         if uq as usize == terms.len() {
                             terms.push(Term::default());
                         }
-                        let stop = is_stopword(&lower);
+                        let stop = is_stopword(&lc_word);
                         let id = lc_words.len() as u32;
-                        lc_ids.insert(lower.clone(), id);
-                        lc_words.push(lower.clone());
                         lc_info.push(LcInfo {
                             uq,
                             stop,
-                            chars: lower.chars().count(),
+                            chars: lc_word.chars().count(),
+                            in_body: false,
+                            as_name: 0,
+                            as_lower: 0,
                         });
-                        in_body.push(false);
+                        lc_ids.insert(lc_word.clone(), id);
+                        lc_words.push(lc_word);
                         if !stop {
                             terms[uq as usize].content = true;
                         }
                         id
                     }
                 };
+                match tag {
+                    Tag::Acronym | Tag::Uppercase => lc_info[lc as usize].as_name += 1,
+                    _ if already_lower => lc_info[lc as usize].as_lower += 1,
+                    _ => {}
+                }
                 if s_idx >= body_from {
-                    in_body[lc as usize] = true;
+                    lc_info[lc as usize].in_body = true;
                     if tag == Tag::Unparsable && is_product_name(word) {
                         match product_counts.iter_mut().find(|(id, _)| *id == lc) {
                             Some((_, count)) => *count += 1,
@@ -499,8 +664,10 @@ mod yake {
                     Tag::Uppercase => term.tf_upper += 1,
                     _ => {}
                 }
-                if term.sentences.last() != Some(&(s_idx as u32)) {
-                    term.sentences.push(s_idx as u32);
+                if term.last_sentence != s_idx as u32 + 1 {
+                    term.last_sentence = s_idx as u32 + 1;
+                    term.sentence_count += 1;
+                    term_sentences.push((uq, s_idx as u32));
                 }
                 if !tag.blocks_context()
                     && let Some((left, left_tag)) = window
@@ -520,21 +687,17 @@ mod yake {
                 tokens.push((lc, tag));
             }
         }
-        let body_words = lc_words
-            .iter()
-            .zip(&in_body)
-            .filter(|&(_, &body)| body)
-            .map(|(w, _)| w.clone())
-            .collect();
+        set_median_sentences(&mut terms, &term_sentences);
         let products = product_counts
             .into_iter()
-            .map(|(lc, count)| (lc_words[lc as usize].clone(), count))
+            .map(|(lc, count)| (lc_words[lc as usize].to_string(), count))
             .collect();
         if terms.is_empty() {
             return Ranking {
                 phrases: Vec::new(),
                 products,
-                body_words,
+                lc_ids,
+                lc_info,
             };
         }
 
@@ -542,8 +705,8 @@ mod yake {
 
         // Candidates in order of first appearance, so ties keep YAKE's order. A candidate's
         // key packs its (id + 1)s into 21 bits each.
-        let mut index: FxMap<u64, usize> = FxMap::default();
-        let mut candidates: Vec<(u64, u32)> = Vec::new();
+        let mut index: FxMap<u64, usize> = FxMap::with_capacity_and_hasher(tokens.len() * 2, Default::default());
+        let mut candidates: Vec<(u64, u32)> = Vec::with_capacity(tokens.len() * 2);
         for j in 0..tokens.len() {
             let mut key = 0u64;
             let mut chars = 0;
@@ -601,7 +764,7 @@ mod yake {
             .take(n)
             .map(|(_, at)| {
                 ids(candidates[at].0)
-                    .map(|lc| lc_words[lc as usize].as_str())
+                    .map(|lc| lc_words[lc as usize].as_ref())
                     .collect::<Vec<_>>()
                     .join(" ")
             })
@@ -609,7 +772,29 @@ mod yake {
         Ranking {
             phrases,
             products,
-            body_words,
+            lc_ids,
+            lc_info,
+        }
+    }
+
+    /// Fills in each term's median sentence index from the (term, sentence) list, grouped
+    /// by a counting sort (the list is already in sentence order).
+    fn set_median_sentences(terms: &mut [Term], term_sentences: &[(u32, u32)]) {
+        let mut start = Vec::with_capacity(terms.len() + 1);
+        let mut total = 0;
+        for term in terms.iter() {
+            start.push(total);
+            total += term.sentence_count as usize;
+        }
+        start.push(total);
+        let mut fill = start.clone();
+        let mut grouped = vec![0u32; total];
+        for &(uq, s_idx) in term_sentences {
+            grouped[fill[uq as usize]] = s_idx;
+            fill[uq as usize] += 1;
+        }
+        for (k, term) in terms.iter_mut().enumerate() {
+            term.median_sentence = median(&grouped[start[k]..start[k + 1]]);
         }
     }
 
@@ -637,7 +822,7 @@ mod yake {
             .map(|t| {
                 let tf = f64::from(t.tf.max(1));
                 let casing = f64::from(t.tf_acronym.max(t.tf_upper)) / (1.0 + tf.ln());
-                let position = (3.0 + median(&t.sentences)).ln().ln();
+                let position = (3.0 + t.median_sentence).ln().ln();
                 let frequency = tf / (mean + std);
                 let dl = if t.left_total == 0 {
                     0.0
@@ -650,7 +835,7 @@ mod yake {
                     f64::from(t.right_distinct) / f64::from(t.right_total)
                 };
                 let relatedness = 1.0 + (dl + dr) * (tf / max_tf);
-                let spread = t.sentences.len() as f64 / sentence_count;
+                let spread = f64::from(t.sentence_count) / sentence_count;
                 (relatedness * position) / (casing + frequency / relatedness + spread / relatedness)
             })
             .collect()
@@ -667,25 +852,40 @@ mod yake {
     /// Words and punctuation marks of a sentence: a word is a run of letters and digits with
     /// inner joiners ("gpt-4.5", "don't"); a possessive "'s" is dropped, as YAKE drops it;
     /// every other mark is a token of its own.
-    pub(super) fn tokenize<'a>(sentence: &'a str, out: &mut Vec<&'a str>) {
+    fn tokenize<'a>(sentence: &'a str, out: &mut Vec<&'a str>) {
         out.clear();
+        let bytes = sentence.as_bytes();
+        // ASCII is classified by byte; only other characters are decoded.
+        let char_at = |i: usize| -> (char, usize) {
+            match bytes.get(i) {
+                Some(&b) if b < 0x80 => (b as char, 1),
+                Some(_) => sentence[i..].chars().next().map_or((' ', 1), |c| (c, c.len_utf8())),
+                None => (' ', 0),
+            }
+        };
         let mut start: Option<usize> = None;
-        let mut chars = sentence.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
+        let mut i = 0;
+        while i < bytes.len() {
+            let (c, len) = char_at(i);
             if c.is_alphanumeric() {
                 start.get_or_insert(i);
+                i += len;
                 continue;
             }
-            let next_alnum = chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
-            if start.is_some() && next_alnum && matches!(c, '-' | '.' | '\'' | '’' | '&' | '_') {
+            if start.is_some()
+                && matches!(c, '-' | '.' | '\'' | '’' | '&' | '_')
+                && char_at(i + len).0.is_alphanumeric()
+            {
+                i += len;
                 continue;
             }
             if let Some(s) = start.take() {
                 out.push(strip_possessive(&sentence[s..i]));
             }
             if !c.is_whitespace() {
-                out.push(&sentence[i..i + c.len_utf8()]);
+                out.push(&sentence[i..i + len]);
             }
+            i += len;
         }
         if let Some(s) = start {
             out.push(strip_possessive(&sentence[s..]));
@@ -757,7 +957,7 @@ mod yake {
         }
     }
 
-    pub(super) fn is_stopword(lc: &str) -> bool {
+    fn is_stopword(lc: &str) -> bool {
         let single = to_single(lc);
         STOP_WORDS.contains(lc)
             || STOP_WORDS.contains(single)
@@ -856,39 +1056,5 @@ mod tests {
         assert_eq!(stem("openai's"), "openai");
         assert_eq!(stem("bus"), "bus");
         assert_eq!(stem("analysis"), "analysis");
-    }
-}
-#[cfg(test)]
-mod timing_probe {
-    #[test]
-    #[ignore]
-    fn probe() {
-        let text = std::fs::read_to_string("/tmp/probe.txt").unwrap_or_default();
-        let sentences = crate::pipeline::sentences::split(&text[..6000.min(text.len())]);
-        let t = std::time::Instant::now();
-        for _ in 0..200 {
-            drop(super::yake::rank(&sentences, 1, 24));
-        }
-        println!("rank {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / 200.0);
-        let t = std::time::Instant::now();
-        for _ in 0..200 {
-            let mut v = Vec::new();
-            for s in &sentences {
-                super::yake::tokenize(s, &mut v);
-            }
-        }
-        println!("tokenize {:.1} µs", t.elapsed().as_secs_f64() * 1e6 / 200.0);
-        let t = std::time::Instant::now();
-        let mut n = 0;
-        for _ in 0..200 {
-            let mut v = Vec::new();
-            for s in &sentences {
-                super::yake::tokenize(s, &mut v);
-                for w in &v {
-                    n += super::yake::is_stopword(&w.to_lowercase()) as usize;
-                }
-            }
-        }
-        println!("stop {:.1} µs {n}", t.elapsed().as_secs_f64() * 1e6 / 200.0);
     }
 }

@@ -148,7 +148,9 @@ mod tests {
     use chrono::{Duration, TimeZone};
 
     fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).single().unwrap_or_default()
+        Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     fn base() -> ScoreInput<'static> {
@@ -177,14 +179,7 @@ mod tests {
     #[test]
     fn coverage_raises_the_score() {
         let single = score(&base(), now(), 24);
-        let covered = score(
-            &ScoreInput {
-                sources: 3,
-                ..base()
-            },
-            now(),
-            24,
-        );
+        let covered = score(&ScoreInput { sources: 3, ..base() }, now(), 24);
         assert!(covered.total > single.total);
         assert!(covered.reasons.iter().any(|r| r == "covered by 3 sources"));
     }

@@ -14,46 +14,69 @@
 /// a letter or digit (rules such as `---`) are dropped.
 pub fn split(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
+    let bytes = text.as_bytes();
     let mut start = 0;
     let mut line_start = 0;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        match c {
-            '\n' => {
+    let mut i = 0;
+    // A byte scan: every character that matters is ASCII or starts with one of three lead
+    // bytes, so the rest is skipped without decoding.
+    while i < bytes.len() {
+        let c = match bytes[i] {
+            b'\n' => {
                 if !is_soft_wrap(text, line_start, i) {
                     push(&mut out, &text[start..i]);
                     start = i + 1;
                 }
                 line_start = i + 1;
+                i += 1;
+                continue;
             }
+            b'.' => '.',
+            b'!' => '!',
+            b'?' => '?',
+            0xE2 | 0xE3 | 0xEF => text[i..].chars().next().unwrap_or(' '),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        match c {
             '。' | '！' | '？' => {
                 let end = closers_end(text, i + c.len_utf8());
                 push(&mut out, &text[start..end]);
                 start = end;
-                skip_to(&mut iter, end);
+                i = end;
             }
             '.' | '!' | '?' | '…' | '‽' => {
                 let run_end = terminal_run_end(text, i);
                 let end = closers_end(text, run_end);
-                skip_to(&mut iter, end);
+                let term = i;
+                i = end;
                 // Only whitespace can follow a sentence end ("3.5", "example.com", "U.S.-based");
                 // a line break is left to the newline rule.
                 let Some(next_ws) = text[end..].chars().next() else {
                     break;
                 };
-                if !next_ws.is_whitespace() || next_ws == '\n' || next_ws == '\r' {
+                if !next_ws.is_whitespace() {
+                    if is_glued_boundary(text, start, term, run_end, end) {
+                        push(&mut out, &text[start..end]);
+                        start = end;
+                    }
+                    continue;
+                }
+                if next_ws == '\n' || next_ws == '\r' {
                     continue;
                 }
                 let rest = text[end..].trim_start_matches([' ', '\t', '\u{a0}']);
                 if rest.starts_with(['\n', '\r']) || rest.is_empty() {
                     continue;
                 }
-                if is_boundary(text, start, i, run_end, rest) {
+                if is_boundary(text, start, term, run_end, rest) {
                     push(&mut out, &text[start..end]);
                     start = end;
                 }
             }
-            _ => {}
+            other => i += other.len_utf8(),
         }
     }
     if start < text.len() {
@@ -66,12 +89,6 @@ fn push<'a>(out: &mut Vec<&'a str>, piece: &'a str) {
     let piece = piece.trim();
     if piece.chars().any(char::is_alphanumeric) {
         out.push(piece);
-    }
-}
-
-fn skip_to(iter: &mut std::iter::Peekable<std::str::CharIndices<'_>>, end: usize) {
-    while iter.peek().is_some_and(|&(j, _)| j < end) {
-        iter.next();
     }
 }
 
@@ -188,6 +205,37 @@ fn is_boundary(text: &str, start: usize, term: usize, run_end: usize, rest: &str
         return !next_is_digit && is_sentence_starter(next);
     }
     true
+}
+
+/// Sentences glued by a lost space ("…in April.Previously, Modi…", a common artefact of
+/// flattened HTML): a period between a word and a capitalised word, where neither side
+/// looks like a domain, an abbreviation or code ("example.com", "Mr.Smith", "ASP.NET").
+fn is_glued_boundary(text: &str, start: usize, term: usize, run_end: usize, end: usize) -> bool {
+    if &text[term..run_end] != "." || end != run_end {
+        return false;
+    }
+    let next = &text.as_bytes()[end..];
+    let run = next.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let word = &text[end..end + run];
+    let capitalised_word = next.first().is_some_and(u8::is_ascii_uppercase)
+        && run >= 3
+        && next[1..run].iter().all(u8::is_ascii_lowercase)
+        // Three-letter words are top-level domains ("Example.Com") unless they open sentences.
+        && (run >= 4
+            || matches!(word, "The" | "But" | "And" | "She" | "Its" | "For" | "Now" | "Yet" | "Our" | "His" | "Her"));
+    if !capitalised_word {
+        return false;
+    }
+    let prev = prev_token(&text[start..term]);
+    let letters = prev.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 2 || !prev.chars().all(char::is_alphabetic) || !prev.chars().any(char::is_lowercase) {
+        return false;
+    }
+    let mut buf = [0u8; 12];
+    match ascii_lower(prev, &mut buf) {
+        Some(lower) => !is_title_abbreviation(lower) && !is_terminal_abbreviation(lower),
+        None => true,
+    }
 }
 
 /// The first word after whitespace, skipping opening quotes and brackets.
@@ -543,6 +591,15 @@ mod tests {
             ("See Fig. 3 for details.", &["See Fig. 3 for details."]),
             // CJK full stops.
             ("今天发布了。模型很好。", &["今天发布了。", "模型很好。"]),
+            // Sentences glued by a lost space, but not domains, abbreviations or code.
+            (
+                "Modi visited Wuhan in April.Previously, Xi came to India.",
+                &["Modi visited Wuhan in April.", "Previously, Xi came to India."],
+            ),
+            (
+                "Buy it at Amazon.com and Example.Com or ASP.NET, says Mr.Smith.",
+                &["Buy it at Amazon.com and Example.Com or ASP.NET, says Mr.Smith."],
+            ),
             // Rules and bare punctuation are dropped.
             ("Intro.\n---\nBody.", &["Intro.", "Body."]),
         ];

@@ -157,11 +157,7 @@ impl Store {
     }
 
     /// Replaces the topic tags of these articles and stamps them with `version`.
-    pub async fn set_article_topics(
-        &self,
-        tags: &[(i64, Vec<(i64, f32)>)],
-        version: i64,
-    ) -> Result<(), StoreError> {
+    pub async fn set_article_topics(&self, tags: &[(i64, Vec<(i64, f32)>)], version: i64) -> Result<(), StoreError> {
         if tags.is_empty() {
             return Ok(());
         }
@@ -177,13 +173,20 @@ impl Store {
 
             let pairs: Vec<(i64, i64, f32)> = chunk
                 .iter()
-                .flat_map(|(article, topics)| topics.iter().map(move |(topic, strength)| (*article, *topic, *strength)))
+                .flat_map(|(article, topics)| {
+                    topics
+                        .iter()
+                        .map(move |(topic, strength)| (*article, *topic, *strength))
+                })
                 .collect();
             for rows in pairs.chunks(TAG_CHUNK) {
-                let mut insert =
-                    QueryBuilder::<Sqlite>::new("INSERT OR IGNORE INTO article_topics (article_id, topic_id, strength) ");
+                let mut insert = QueryBuilder::<Sqlite>::new(
+                    "INSERT OR IGNORE INTO article_topics (article_id, topic_id, strength) ",
+                );
                 insert.push_values(rows, |mut row, (article, topic, strength)| {
-                    row.push_bind(*article).push_bind(*topic).push_bind(f64::from(*strength));
+                    row.push_bind(*article)
+                        .push_bind(*topic)
+                        .push_bind(f64::from(*strength));
                 });
                 insert.build().execute(&mut *tx).await?;
             }

@@ -14,7 +14,11 @@ use crate::support::corpus_dir;
 fn daring_fireball_in_three_formats_is_one_cluster_per_post_and_posts_stay_apart() {
     let dir = corpus_dir().join("feeds/rsparser-netnewswire");
     let mut articles = Vec::new();
-    for (file, format) in [("DaringFireball.rss", "rss"), ("DaringFireball.atom", "atom"), ("DaringFireball.json", "json")] {
+    for (file, format) in [
+        ("DaringFireball.rss", "rss"),
+        ("DaringFireball.atom", "atom"),
+        ("DaringFireball.json", "json"),
+    ] {
         let body = std::fs::read(dir.join(file)).unwrap();
         let url = Url::parse(&format!("https://daringfireball.net/feeds/{format}")).unwrap();
         let feed = parse_feed(&body, None, &url, Utc::now()).unwrap();
@@ -54,7 +58,10 @@ fn daring_fireball_in_three_formats_is_one_cluster_per_post_and_posts_stay_apart
         let homes: HashSet<usize> = copies.iter().map(|&i| cluster_of[i]).collect();
         assert_eq!(homes.len(), 1, "copies of {post:?} landed in {} clusters", homes.len());
     }
-    assert!(in_several >= 5, "only {in_several} posts appear in more than one format");
+    assert!(
+        in_several >= 5,
+        "only {in_several} posts appear in more than one format"
+    );
     // Different posts stay apart, except a follow-up quoting the same report a day later
     // (the San Bernardino pair): that is one story told twice, and merging it is allowed.
     let mut merged = Vec::new();
@@ -63,7 +70,10 @@ fn daring_fireball_in_three_formats_is_one_cluster_per_post_and_posts_stay_apart
         if posts.len() > 1 {
             let times: Vec<_> = posts.iter().copied().collect();
             let spread = *times.iter().max().unwrap() - *times.iter().min().unwrap();
-            assert!(spread <= chrono::Duration::hours(48), "posts days apart merged: {posts:?}");
+            assert!(
+                spread <= chrono::Duration::hours(48),
+                "posts days apart merged: {posts:?}"
+            );
             merged.push(posts);
         }
     }

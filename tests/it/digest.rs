@@ -167,15 +167,35 @@ async fn digest_shows_each_story_once_above_the_threshold_with_coverage() {
     let digest = t.app.digest(&request(), now).await.unwrap();
     let titles: Vec<&str> = digest.items.iter().map(|i| i.title.as_str()).collect();
 
-    let launches: Vec<_> = digest.items.iter().filter(|i| i.title.contains("launches GPT-5") || i.title.contains("releases GPT-5")).collect();
+    let launches: Vec<_> = digest
+        .items
+        .iter()
+        .filter(|i| i.title.contains("launches GPT-5") || i.title.contains("releases GPT-5"))
+        .collect();
     assert_eq!(launches.len(), 1, "the launch told twice is one story: {titles:?}");
     let launch = launches[0];
     assert_eq!(launch.url, "https://lab.example/gpt-5", "tracking parameters are gone");
-    assert_eq!(launch.also_covered_by, vec!["https://press.example/news/gpt-5-released".to_string()]);
-    assert!(launch.score.reasons.iter().any(|r| r.contains("covered by 2 sources")), "{:?}", launch.score.reasons);
-    assert!(titles.iter().any(|t| t.contains("pricing")), "the pricing analysis is its own story: {titles:?}");
-    assert!(!titles.iter().any(|t| t.contains("Hamlet")), "off-topic stays out: {titles:?}");
-    assert!(!titles.iter().any(|t| t.contains("Claude 3")), "out of the window: {titles:?}");
+    assert_eq!(
+        launch.also_covered_by,
+        vec!["https://press.example/news/gpt-5-released".to_string()]
+    );
+    assert!(
+        launch.score.reasons.iter().any(|r| r.contains("covered by 2 sources")),
+        "{:?}",
+        launch.score.reasons
+    );
+    assert!(
+        titles.iter().any(|t| t.contains("pricing")),
+        "the pricing analysis is its own story: {titles:?}"
+    );
+    assert!(
+        !titles.iter().any(|t| t.contains("Hamlet")),
+        "off-topic stays out: {titles:?}"
+    );
+    assert!(
+        !titles.iter().any(|t| t.contains("Claude 3")),
+        "out of the window: {titles:?}"
+    );
 
     assert_eq!(digest.stats.sources_ok, 2);
     assert_eq!(digest.stats.sources_total, 2);
@@ -186,13 +206,24 @@ async fn digest_shows_each_story_once_above_the_threshold_with_coverage() {
     for (i, item) in digest.items.iter().enumerate() {
         assert_eq!(item.rank as usize, i + 1);
         assert!(item.score.total >= 15);
-        assert_eq!(item.score.total, item.score.relevance + item.score.quality + item.score.timeliness);
-        assert!(!item.tldr.is_empty() && item.tldr.split_whitespace().count() <= 40, "{}", item.tldr);
+        assert_eq!(
+            item.score.total,
+            item.score.relevance + item.score.quality + item.score.timeliness
+        );
+        assert!(
+            !item.tldr.is_empty() && item.tldr.split_whitespace().count() <= 40,
+            "{}",
+            item.tldr
+        );
         assert!(item.published_at <= now);
         assert_eq!(item.summarizer, "extractive");
     }
     assert!(digest.items.windows(2).all(|w| w[0].score.total >= w[1].score.total));
-    let security = digest.items.iter().find(|i| i.title.contains("Prompt injection")).unwrap();
+    let security = digest
+        .items
+        .iter()
+        .find(|i| i.title.contains("Prompt injection"))
+        .unwrap();
     assert_eq!(security.category, Category::Security);
     assert!(security.topics.iter().any(|t| t == "security"), "{:?}", security.topics);
     assert!(!digest.highlights.is_empty());
@@ -200,7 +231,10 @@ async fn digest_shows_each_story_once_above_the_threshold_with_coverage() {
 
     let markdown = render::markdown(&digest, now);
     assert!(!markdown.contains("@everyone"), "mentions are defused");
-    assert!(!markdown.contains("](http://evil.example)"), "feed text cannot fake links");
+    assert!(
+        !markdown.contains("](http://evil.example)"),
+        "feed text cannot fake links"
+    );
     assert!(markdown.contains("https://lab.example/gpt-5"));
     let text = render::terminal(&digest, now, false);
     assert!(!text.contains('\u{1b}'));
@@ -240,7 +274,10 @@ async fn a_topic_digest_only_holds_that_topic_and_unknown_topics_are_named() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(error.contains("quantum-knitting") && error.contains("agents"), "{error}");
+    assert!(
+        error.contains("quantum-knitting") && error.contains("agents"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -336,8 +373,16 @@ async fn a_podcast_episode_is_summarised_from_its_transcript() {
         .unwrap();
     assert_eq!(digest.items.len(), 1, "{digest:#?}");
     let episode = &digest.items[0];
-    assert!(episode.summary.starts_with("This episode covers"), "{}", episode.summary);
+    assert!(
+        episode.summary.starts_with("This episode covers"),
+        "{}",
+        episode.summary
+    );
     assert!(episode.tldr.split_whitespace().count() <= 40);
     assert!(!episode.bullets.is_empty());
-    assert!(episode.score.reasons.iter().any(|r| r == "transcript"), "{:?}", episode.score.reasons);
+    assert!(
+        episode.score.reasons.iter().any(|r| r == "transcript"),
+        "{:?}",
+        episode.score.reasons
+    );
 }

@@ -99,7 +99,13 @@ async fn digest_json_has_every_field_and_fetches_first() {
     let dir = tempfile::tempdir().unwrap();
     desk_with_feeds(&server, dir.path()).await;
 
-    let digest = json(&newsdesk(dir.path(), &["digest", "--format", "json", "--hours", "24", "--max", "10"]).await);
+    let digest = json(
+        &newsdesk(
+            dir.path(),
+            &["digest", "--format", "json", "--hours", "24", "--max", "10"],
+        )
+        .await,
+    );
     for key in ["title", "generated_at", "highlights", "stats", "items", "keywords"] {
         assert!(digest.get(key).is_some(), "missing {key}: {digest}");
     }
@@ -113,7 +119,16 @@ async fn digest_json_has_every_field_and_fetches_first() {
     assert_eq!(items.len(), 2, "the launch told twice is one item: {digest:#}");
     assert_eq!(stats["selected"], 2);
     for item in items {
-        for key in ["rank", "title", "url", "source", "published_at", "category", "tldr", "summary"] {
+        for key in [
+            "rank",
+            "title",
+            "url",
+            "source",
+            "published_at",
+            "category",
+            "tldr",
+            "summary",
+        ] {
             assert!(!item[key].is_null(), "item.{key} missing: {item}");
         }
         for key in ["relevance", "quality", "timeliness", "total"] {
@@ -125,7 +140,10 @@ async fn digest_json_has_every_field_and_fetches_first() {
             assert!(entry["term"].is_string() && entry["definition"].is_string(), "{entry}");
         }
     }
-    let launch = items.iter().find(|i| i["title"].as_str().unwrap().contains("GPT-5,") || i["title"] == "OpenAI launches GPT-5").unwrap();
+    let launch = items
+        .iter()
+        .find(|i| i["title"].as_str().unwrap().contains("GPT-5,") || i["title"] == "OpenAI launches GPT-5")
+        .unwrap();
     assert_eq!(launch["also_covered_by"].as_array().unwrap().len(), 1, "{launch}");
     for pair in digest["keywords"].as_array().unwrap() {
         assert!(pair[0].is_string() && pair[1].is_u64(), "{pair}");
@@ -142,7 +160,15 @@ async fn digest_markdown_goes_to_a_file_with_a_png_chart_and_bad_topics_are_name
     let chart = dir.path().join("chart.png");
     let run = newsdesk(
         dir.path(),
-        &["digest", "--format", "markdown", "--out", out.to_str().unwrap(), "--chart", chart.to_str().unwrap()],
+        &[
+            "digest",
+            "--format",
+            "markdown",
+            "--out",
+            out.to_str().unwrap(),
+            "--chart",
+            chart.to_str().unwrap(),
+        ],
     )
     .await;
     assert!(run.status.success(), "{}", stderr(&run));
@@ -159,7 +185,11 @@ async fn digest_markdown_goes_to_a_file_with_a_png_chart_and_bad_topics_are_name
 
     let bad = newsdesk(dir.path(), &["digest", "--topic", "no-such-topic", "--no-fetch"]).await;
     assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("no-such-topic") && stderr(&bad).contains("topics list"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("no-such-topic") && stderr(&bad).contains("topics list"),
+        "{}",
+        stderr(&bad)
+    );
 }
 
 #[tokio::test]
@@ -187,9 +217,25 @@ async fn topics_list_json_has_the_catalogue_and_custom_topics_can_be_managed() {
     ] {
         assert!(slugs.contains(&wanted), "{wanted} missing from {slugs:?}");
     }
-    assert!(topics.iter().all(|t| t["name"].is_string() && !t["description"].as_str().unwrap().is_empty()));
+    assert!(
+        topics
+            .iter()
+            .all(|t| t["name"].is_string() && !t["description"].as_str().unwrap().is_empty())
+    );
 
-    let added = newsdesk(dir.path(), &["topics", "add", "rustlang", "--include", "rust,cargo", "--exclude", "game"]).await;
+    let added = newsdesk(
+        dir.path(),
+        &[
+            "topics",
+            "add",
+            "rustlang",
+            "--include",
+            "rust,cargo",
+            "--exclude",
+            "game",
+        ],
+    )
+    .await;
     assert!(added.status.success(), "{}", stderr(&added));
     let listed = stdout(&newsdesk(dir.path(), &["topics", "list"]).await);
     assert!(listed.contains("rustlang"), "{listed}");
@@ -215,7 +261,16 @@ async fn summarize_reads_pages_files_urls_and_transcripts() {
     .unwrap();
     let page = corpus_dir().join("feeds/rsparser-netnewswire/html/inessential.html");
     let article = json(&newsdesk(dir.path(), &["summarize", page.to_str().unwrap(), "--format", "json"]).await);
-    for key in ["title", "tldr", "summary", "bullets", "why_it_matters", "tags", "decoder", "summarizer"] {
+    for key in [
+        "title",
+        "tldr",
+        "summary",
+        "bullets",
+        "why_it_matters",
+        "tags",
+        "decoder",
+        "summarizer",
+    ] {
         assert!(article.get(key).is_some(), "missing {key}: {article}");
     }
     assert_eq!(article["summarizer"], "extractive");
@@ -224,7 +279,13 @@ async fn summarize_reads_pages_files_urls_and_transcripts() {
 
     let text_file = dir.path().join("launch.txt");
     std::fs::write(&text_file, format!("OpenAI launches GPT-5\n\n{LAUNCH_A}")).unwrap();
-    let plain = json(&newsdesk(dir.path(), &["summarize", text_file.to_str().unwrap(), "--format", "json"]).await);
+    let plain = json(
+        &newsdesk(
+            dir.path(),
+            &["summarize", text_file.to_str().unwrap(), "--format", "json"],
+        )
+        .await,
+    );
     assert_eq!(plain["title"], "OpenAI launches GPT-5");
     assert!(plain["tldr"].as_str().unwrap().contains("GPT-5"), "{plain}");
 
@@ -234,15 +295,31 @@ async fn summarize_reads_pages_files_urls_and_transcripts() {
     assert_eq!(remote["tldr"], article["tldr"]);
 
     let vtt = corpus_dir().join("podcast/transcripts-transcriptator/podnews_weekly_review_2024-01-19.vtt");
-    let episode = json(&newsdesk(dir.path(), &["summarize", vtt.to_str().unwrap(), "--transcript", "--format", "json"]).await);
+    let episode = json(
+        &newsdesk(
+            dir.path(),
+            &["summarize", vtt.to_str().unwrap(), "--transcript", "--format", "json"],
+        )
+        .await,
+    );
     let segments = episode["segments"].as_array().unwrap();
     assert!(!segments.is_empty(), "{episode}");
     let starts: Vec<f64> = segments.iter().map(|s| s["start"].as_f64().unwrap()).collect();
     assert!(starts.windows(2).all(|w| w[0] < w[1]), "{starts:?}");
-    assert!(segments.iter().all(|s| s["title"].is_string() && s["summary"].is_string()));
+    assert!(
+        segments
+            .iter()
+            .all(|s| s["title"].is_string() && s["summary"].is_string())
+    );
 
     let raw = examples_dir().join("001_6eeb48275b0d02fc.txt");
-    let podcast = json(&newsdesk(dir.path(), &["summarize", raw.to_str().unwrap(), "--transcript", "--format", "json"]).await);
+    let podcast = json(
+        &newsdesk(
+            dir.path(),
+            &["summarize", raw.to_str().unwrap(), "--transcript", "--format", "json"],
+        )
+        .await,
+    );
     let segments = podcast["segments"].as_array().unwrap();
     assert!(segments.len() >= 8, "{podcast:#}");
     assert!(segments.iter().all(|s| s["start"].is_null()));
