@@ -88,6 +88,9 @@ const MAX_TAGS: usize = 6;
 const MAX_DECODER: usize = 6;
 
 impl Extractive {
+    /// Summarises one article synchronously (the [`Summarizer`] impl wraps this). Never
+    /// fails: a text with no usable sentence (empty, all boilerplate) gets its title as
+    /// TL;DR and summary, with no bullets.
     pub fn summarize_document(&self, doc: Document<'_>) -> Summary {
         let analysis = Analysis::new(doc.title, doc.text);
         let clean_sentences: Vec<&str> = analysis.sentences.iter().map(|s| s.text.as_str()).collect();
