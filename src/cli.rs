@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 mod editorial;
+mod serve;
 
 use crate::app::App;
 use crate::config::Settings;
@@ -35,6 +36,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the bot: Discord when a token is configured, else the console (commands on stdin).
+    Run {
+        /// Use the console even when a Discord token is configured.
+        #[arg(long)]
+        console: bool,
+    },
+    /// Exit 0 when the running bot's /healthz answers (for container health checks).
+    Healthcheck,
     /// Poll every due source once and store new articles.
     Fetch,
     /// Fetch due sources, then print the digest of the window (default: the last 24 hours).
@@ -100,24 +109,31 @@ fn parse_kind(text: &str) -> Result<SourceKind, String> {
     text.parse()
 }
 
-/// Logs go to stderr; stdout carries only command output.
-pub fn init_tracing(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
-        1 => "info,newsdesk=info",
-        _ => "debug,newsdesk=debug",
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
-        .try_init();
+/// Logs go to stderr; stdout carries only command output. `run` is a service: it logs at
+/// info level unless told otherwise.
+pub fn init_tracing(cli: &Cli, settings: Option<&Settings>) {
+    let mut verbosity = cli.verbose;
+    if matches!(cli.command, Command::Run { .. }) {
+        verbosity = verbosity.max(1);
+    }
+    let format = settings
+        .and_then(|s| s.ops.log_format.parse().ok())
+        .unwrap_or_default();
+    crate::telemetry::init(verbosity, format);
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let settings = Settings::load(cli.config.as_deref())?;
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(settings) => settings,
+        Err(err) => {
+            init_tracing(&cli, None);
+            return Err(err.into());
+        }
+    };
+    init_tracing(&cli, Some(&settings));
+    if matches!(cli.command, Command::Healthcheck) {
+        return serve::healthcheck(&settings).await;
+    }
     let app = App::build(settings).await.context("cannot start newsdesk")?;
     let result = dispatch(&app, cli.command).await;
     app.store.close().await;
@@ -127,6 +143,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 async fn dispatch(app: &App, command: Command) -> anyhow::Result<ExitCode> {
     let now = Utc::now();
     match command {
+        Command::Run { console } => serve::run(app, console).await,
+        Command::Healthcheck => serve::healthcheck(&app.settings).await,
         Command::Fetch => fetch(app, now).await,
         Command::Digest(args) => editorial::digest(app, args, now).await,
         Command::Summarize(args) => editorial::summarize(app, args).await,

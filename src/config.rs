@@ -63,6 +63,8 @@ pub struct Settings {
     pub sources: SourceSettings,
     pub fetch: FetchSettings,
     pub discord: DiscordSettings,
+    pub delivery: DeliverySettings,
+    pub ops: OpsSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -169,11 +171,79 @@ impl FetchSettings {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct DiscordSettings {
     /// Bot token. Without one, `newsdesk run` starts in console mode.
     pub token: Option<Secret>,
+    /// Register slash commands in this guild only (instant updates while developing);
+    /// globally when unset.
+    pub dev_guild: Option<u64>,
+    /// Base URL of the REST API. Only tests change it, to reach a loopback fake.
+    pub api_base: String,
+}
+
+impl Default for DiscordSettings {
+    fn default() -> Self {
+        DiscordSettings {
+            token: None,
+            dev_guild: None,
+            api_base: DISCORD_API_BASE.to_string(),
+        }
+    }
+}
+
+/// Discord's REST API, version 10.
+pub const DISCORD_API_BASE: &str = "https://discord.com/api/v10";
+
+/// How the scheduler polls and delivers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeliverySettings {
+    /// How often the loops look for due sources, digests and new articles, in seconds.
+    pub tick_secs: u64,
+    /// Defaults for new subscriptions (a server's `/settings` overrides them).
+    pub default_schedule: String,
+    pub default_timezone: String,
+    pub default_min_score: u8,
+    pub default_max_items: u8,
+    /// Instant alerts posted per subscription per cycle, oldest first; the rest wait.
+    pub instant_per_cycle: u32,
+    /// Instant alerts only for articles published within this many hours.
+    pub instant_max_age_hours: u32,
+}
+
+impl Default for DeliverySettings {
+    fn default() -> Self {
+        DeliverySettings {
+            tick_secs: 60,
+            default_schedule: "daily 08:00".to_string(),
+            default_timezone: "UTC".to_string(),
+            default_min_score: crate::pipeline::score::DEFAULT_MIN_SCORE,
+            default_max_items: 10,
+            instant_per_cycle: 3,
+            instant_max_age_hours: 48,
+        }
+    }
+}
+
+/// Health, metrics and logging.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct OpsSettings {
+    /// Address of the `/healthz` and `/metrics` endpoint; empty turns it off.
+    pub listen: String,
+    /// `text` or `json` log lines.
+    pub log_format: String,
+}
+
+impl Default for OpsSettings {
+    fn default() -> Self {
+        OpsSettings {
+            listen: "127.0.0.1:9184".to_string(),
+            log_format: "text".to_string(),
+        }
+    }
 }
 
 impl Settings {
@@ -273,6 +343,37 @@ impl Settings {
         }
         if self.discord.token.as_ref().is_some_and(Secret::is_empty) {
             return invalid("discord.token", "is set but empty; remove it to run in console mode");
+        }
+        if !(self.discord.api_base.starts_with("https://") || self.discord.api_base.starts_with("http://")) {
+            return invalid("discord.api_base", "must be an http(s) URL");
+        }
+        let d = &self.delivery;
+        if d.tick_secs == 0 {
+            return invalid("delivery.tick_secs", "must be at least 1 second");
+        }
+        if d.default_schedule.parse::<crate::domain::Schedule>().is_err() {
+            return invalid(
+                "delivery.default_schedule",
+                "must look like `daily 08:30`, `weekdays 09:00` or `weekly mon 09:00`",
+            );
+        }
+        if d.default_timezone.parse::<chrono_tz::Tz>().is_err() {
+            return invalid("delivery.default_timezone", "must be an IANA timezone such as `Europe/Berlin`");
+        }
+        if d.default_min_score > 30 {
+            return invalid("delivery.default_min_score", "must be between 0 and 30");
+        }
+        if !(1..=25).contains(&d.default_max_items) {
+            return invalid("delivery.default_max_items", "must be between 1 and 25");
+        }
+        if d.instant_per_cycle == 0 {
+            return invalid("delivery.instant_per_cycle", "must be at least 1");
+        }
+        if !matches!(self.ops.log_format.as_str(), "text" | "json") {
+            return invalid("ops.log_format", "must be `text` or `json`");
+        }
+        if !self.ops.listen.is_empty() && self.ops.listen.parse::<std::net::SocketAddr>().is_err() {
+            return invalid("ops.listen", "must be an address such as `0.0.0.0:9184`, or empty");
         }
         Ok(())
     }

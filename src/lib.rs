@@ -13,18 +13,29 @@
 //! - [`pipeline`] (pure) tags topics and categories, clusters near-duplicates, scores and
 //!   summarises; [`digest`] composes an edition and renders it; [`editorial`] feeds them
 //!   from the store (tagging, digests, one-off summaries).
+//! - [`commands`] is the platform-neutral command set (one enum, handlers returning a
+//!   reply); [`chat`] holds the adapters that speak Discord, the console (and Matrix) behind
+//!   the `ChatSink` trait; [`scheduler`] polls sources and delivers digests and alerts.
+//! - [`ops`], [`metrics`] and [`telemetry`] are the operator's side: `/healthz`, Prometheus
+//!   `/metrics`, logging.
 //! - [`config`] holds the typed, layered settings.
 //! - [`eval`] measures the summariser offline: ROUGE and an evaluation set built from the
 //!   shared feed corpus (`cargo bench --bench summarize`).
 
 pub mod app;
+pub mod chat;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod digest;
 pub mod domain;
 pub mod editorial;
 pub mod eval;
+pub mod metrics;
+pub mod ops;
 pub mod pipeline;
 pub mod poller;
+pub mod scheduler;
 pub mod sources;
 pub mod store;
+pub mod telemetry;

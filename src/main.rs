@@ -7,7 +7,6 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = newsdesk::cli::Cli::parse();
-    newsdesk::cli::init_tracing(cli.verbose);
     match newsdesk::cli::run(cli).await {
         Ok(code) => code,
         Err(err) => {

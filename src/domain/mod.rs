@@ -2,7 +2,9 @@
 //! and the shapes podcast transcripts are stored in. No I/O happens here.
 
 mod article;
+mod schedule;
 mod source;
 
 pub use article::{Article, Chapter, EpisodeMedia, ParsedFeed, Segment, TranscriptRef};
 pub use source::{FailureClass, SourceKind, SourceStatus};
+pub use schedule::{Schedule, ScheduleError, parse_timezone};

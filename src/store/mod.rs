@@ -3,6 +3,7 @@
 //! open. A database written by a newer newsdesk is refused rather than misread.
 
 mod articles;
+mod delivery;
 mod digest;
 mod episodes;
 mod search;
@@ -21,8 +22,9 @@ use sqlx::{Row, SqlitePool};
 use crate::config::DatabaseSettings;
 
 pub use articles::{InsertOutcome, StoredArticle};
+pub use delivery::{DeliveryCounts, DeliveryStart, NewSubscription, ServerSettings, SubscriptionRow};
 pub use digest::{LEAD_CHARS, StoreCounts, WindowArticle};
-pub use search::SearchHit;
+pub use search::{LatestArticle, SearchHit, fts_query};
 pub use sources::{FailureUpdate, NewSource, SourceRow, SuccessUpdate};
 pub use topics::{NewTopic, TaggingInput, TopicRow};
 

@@ -90,6 +90,64 @@ impl Store {
     }
 }
 
+/// A recent article, for `/latest`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatestArticle {
+    pub article_id: i64,
+    pub title: String,
+    pub url: Option<String>,
+    pub source: String,
+    pub published_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Which of `article_ids` are tagged with `topic_id`.
+    pub async fn articles_in_topic(
+        &self,
+        article_ids: &[i64],
+        topic_id: i64,
+    ) -> Result<std::collections::HashSet<i64>, StoreError> {
+        if article_ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT article_id FROM article_topics WHERE topic_id = ");
+        query.push_bind(topic_id).push(" AND article_id IN (");
+        let mut list = query.separated(", ");
+        for id in article_ids {
+            list.push_bind(*id);
+        }
+        query.push(")");
+        let ids: Vec<i64> = query.build_query_scalar().fetch_all(&self.pool).await?;
+        Ok(ids.into_iter().collect())
+    }
+
+    /// The newest articles, optionally only those tagged with `topic_id`, newest first.
+    pub async fn latest_articles(&self, topic_id: Option<i64>, limit: u32) -> Result<Vec<LatestArticle>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.id, a.title, a.url, a.published_at, coalesce(s.title, s.url) AS source
+             FROM articles a JOIN sources s ON s.id = a.source_id
+             WHERE ?1 IS NULL OR a.id IN (SELECT article_id FROM article_topics WHERE topic_id = ?1)
+             ORDER BY a.published_at DESC, a.id DESC LIMIT ?2",
+        )
+        .bind(topic_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(LatestArticle {
+                    article_id: row.try_get("id")?,
+                    title: row.try_get("title")?,
+                    url: row.try_get("url")?,
+                    source: row.try_get("source")?,
+                    published_at: from_unix(row.try_get("published_at")?),
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::Sql)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::fts_query;

@@ -6,6 +6,8 @@ mod config_file;
 mod corpus;
 mod digest;
 mod editorial_cli;
+mod fake_discord;
+mod fake_discord_selfcheck;
 mod feedparser;
 mod poll;
 mod store;

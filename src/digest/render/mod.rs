@@ -5,6 +5,7 @@
 //! 1..n in the order they are shown. Feed text is untrusted; [`text`] holds the cleaning
 //! every renderer applies before showing it.
 
+pub mod discord;
 mod json;
 mod markdown;
 mod terminal;

@@ -1,0 +1,155 @@
+//! The console adapter: the same commands as Discord, typed one per line on stdin
+//! (`/subscribe topic:agents schedule:"daily 08:30"`), with replies and posts printed to
+//! stdout. Its one channel is `console` and its user is an admin. At the end of input it
+//! stops the scheduler (finishing a post in flight) and returns.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use futures::future::BoxFuture;
+use tokio::io::{AsyncBufRead, AsyncBufReadExt};
+use tokio::sync::watch;
+
+use super::{ChatSink, Post, PostContent, SinkError, Sinks};
+use crate::app::App;
+use crate::commands::{self, Caller, Platform, Reply, parse::parse_command};
+use crate::digest::render::terminal;
+use crate::digest::render::text::{clean_line, safe_url};
+use crate::metrics::Metrics;
+use crate::ops::Health;
+use crate::scheduler::{Clock, Scheduler};
+
+/// The console's only channel.
+pub const CONSOLE_CHANNEL: &str = "console";
+
+/// Where console output goes: stdout in the binary, a buffer in tests.
+pub type Output = Arc<Mutex<Box<dyn Write + Send>>>;
+
+/// Prints posts to the console output.
+pub struct ConsoleSink {
+    out: Output,
+}
+
+impl ConsoleSink {
+    pub fn new(out: Output) -> ConsoleSink {
+        ConsoleSink { out }
+    }
+}
+
+impl ChatSink for ConsoleSink {
+    fn platform(&self) -> Platform {
+        Platform::Console
+    }
+
+    fn post<'a>(&'a self, channel: &'a str, post: &'a Post) -> BoxFuture<'a, Result<Vec<String>, SinkError>> {
+        Box::pin(async move {
+            let text = match &post.content {
+                PostContent::Digest { digest, .. } => terminal(digest, post.now, false),
+                PostContent::Alert { item, topic } => {
+                    let mut text = format!(
+                        "⚡ {}{}\n{}\n{} · ⭐ {}/30\n{}",
+                        topic.as_ref().map(|t| format!("[{}] ", clean_line(&t.name))).unwrap_or_default(),
+                        clean_line(&item.title),
+                        safe_url(&item.url).unwrap_or_default(),
+                        clean_line(&item.source),
+                        item.score.total,
+                        clean_line(&item.tldr)
+                    );
+                    if let Some(why) = &item.why_it_matters {
+                        text.push_str(&format!("\nWhy it matters: {}", clean_line(why)));
+                    }
+                    text
+                }
+            };
+            write_block(&self.out, &format!("── post to #{channel} ──\n{text}"))
+                .map_err(|e| SinkError::Transient(format!("cannot write to the console: {e}")))?;
+            Ok(vec![post.nonce.clone()])
+        })
+    }
+}
+
+fn write_block(out: &Output, text: &str) -> std::io::Result<()> {
+    let mut out = out.lock().map_err(|_| std::io::Error::other("console output lock poisoned"))?;
+    writeln!(out, "{}", text.trim_end())?;
+    out.flush()
+}
+
+async fn wait_for(shutdown: &mut watch::Receiver<bool>) {
+    while !*shutdown.borrow() {
+        if shutdown.changed().await.is_err() {
+            // Nobody can signal any more: wait for the end of input instead.
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// How a reply looks on the console.
+pub fn render_reply(reply: &Reply, now: chrono::DateTime<chrono::Utc>) -> String {
+    match reply {
+        Reply::Text { text, .. } => text.clone(),
+        Reply::Error { text } => format!("⚠️ {text}"),
+        Reply::Digest { digest, .. } => terminal(digest, now, false),
+    }
+}
+
+/// Reads commands from `input` until its end, answering each on `out`, while the scheduler
+/// polls and posts to the console. Returns once every reply is printed and the scheduler
+/// has stopped.
+pub async fn run(
+    app: App,
+    input: impl AsyncBufRead + Unpin,
+    out: Output,
+    metrics: Metrics,
+    health: Health,
+    clock: Clock,
+    mut shutdown: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let sinks = Sinks::new().with(Arc::new(ConsoleSink::new(Arc::clone(&out))));
+    let scheduler = Scheduler::new(app.clone(), sinks, metrics.clone(), health, clock);
+    let (stop, stopped) = watch::channel(false);
+    let loops = tokio::spawn(scheduler.run(stopped));
+
+    let caller = Caller {
+        platform: Platform::Console,
+        server: None,
+        channel: CONSOLE_CHANNEL.to_string(),
+        user: "console".to_string(),
+        is_admin: true,
+    };
+    let mut lines = input.lines();
+    let result = loop {
+        let next = tokio::select! {
+            next = lines.next_line() => next,
+            _ = wait_for(&mut shutdown) => break Ok(()),
+        };
+        let line = match next {
+            Ok(Some(line)) => line,
+            Ok(None) => break Ok(()),
+            Err(err) => break Err(err),
+        };
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let started = std::time::Instant::now();
+        let (name, text, outcome) = match parse_command(line) {
+            Ok(command) => {
+                let name = command.name();
+                let reply = commands::execute(&app, &caller, command, clock.now()).await;
+                let outcome = if matches!(reply, Reply::Error { .. }) { "error" } else { "ok" };
+                (name, render_reply(&reply, clock.now()), outcome)
+            }
+            Err(err) => ("unparsed", format!("⚠️ {err}"), "error"),
+        };
+        metrics.command(name, outcome, started.elapsed());
+        if let Err(err) = write_block(&out, &format!("> {line}\n{text}")) {
+            break Err(err);
+        }
+    };
+    // End of input: stop the loops (a post in flight finishes) before returning.
+    let _ = stop.send(true);
+    if let Err(err) = loops.await {
+        tracing::error!(error = %err, "scheduler task ended abnormally");
+    }
+    result
+}

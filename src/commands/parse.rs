@@ -1,0 +1,1162 @@
+//! The text form of the command set, for adapters without native slash commands (console,
+//! Matrix): a line written like a Discord slash command, `/subscribe topic:agents
+//! schedule:"daily 08:30"`, optionally after a `!newsdesk` prefix, becomes a [`Command`].
+//!
+//! Parsing is purely syntactic; values that need the store or a catalogue to check (topics,
+//! schedules, timezones, URLs) pass through as text for the handlers to judge.
+
+use std::str::FromStr;
+
+use super::{Command, Mode, OpmlInput, SourcesAction, TopicsAction};
+
+/// Why a line is not a command. Each message names the offending piece and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("the command is empty; type `/help` to see what I understand")]
+    Empty,
+    #[error("`/{given}` is not a command{suggestion}; the commands are {known}")]
+    UnknownCommand {
+        given: String,
+        /// `; did you mean `/subscribe`?` or empty.
+        suggestion: String,
+        known: String,
+    },
+    #[error("`/{command}` has no `{given}`; use one of {known}, e.g. `/{command} {example}`")]
+    UnknownSubcommand {
+        command: &'static str,
+        given: String,
+        known: String,
+        example: &'static str,
+    },
+    #[error("`/{command}` has no option `{option}:`; {known}")]
+    UnknownOption {
+        command: &'static str,
+        option: String,
+        /// "its options are `topic:`, `channel:`" or "it takes no options".
+        known: String,
+    },
+    #[error("`/{command}` needs {needs}; e.g. `{example}`")]
+    MissingOption {
+        command: &'static str,
+        /// The option(s) wanted, already quoted: "`topic:`" or "`url:` or `opml:`".
+        needs: String,
+        example: &'static str,
+    },
+    #[error("`/{command}` takes {options}, not both")]
+    ConflictingOptions {
+        command: &'static str,
+        options: &'static str,
+    },
+    #[error("`{option}:` is given twice; give each option once")]
+    DuplicateOption { option: String },
+    #[error(
+        "`{option}:` has no value; write the value right after the colon, e.g. `{option}:value`, in double quotes if it has spaces"
+    )]
+    EmptyValue { option: String },
+    #[error("the quote in `{fragment}` is never closed; end the value with `\"` (write `\\\"` for a quote inside it)")]
+    UnterminatedQuote { fragment: String },
+    #[error("`/{command}` does not take `{word}`; options are written name:value, e.g. `{example}`")]
+    UnexpectedWord {
+        command: &'static str,
+        word: String,
+        example: &'static str,
+    },
+    #[error("`{option}:` must be a whole number, not `{value}`; e.g. `{option}:24`")]
+    BadInteger { option: String, value: String },
+    #[error("`{option}:` must be `true` or `false` (or `yes`/`no`), not `{value}`")]
+    BadBool { option: String, value: String },
+    #[error("`mode:` {reason}")]
+    BadMode { reason: String },
+}
+
+/// One whitespace-separated piece of a command line, with quotes and escapes resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    /// A bare word: the command name or a subcommand.
+    Word(String),
+    /// `name:value`; the name lower-cased with `-` read as `_`.
+    Option { name: String, value: String },
+}
+
+/// Every command name, in the order an unknown-command error lists them.
+const COMMANDS: [&str; 12] = [
+    "subscribe",
+    "unsubscribe",
+    "subscriptions",
+    "topics",
+    "sources",
+    "digest",
+    "search",
+    "latest",
+    "summarize",
+    "settings",
+    "stats",
+    "help",
+];
+
+const MATRIX_PREFIX: &str = "!newsdesk";
+
+/// Parses one command line: `/name option:value ...`, with or without the `/`, optionally
+/// after the Matrix `!newsdesk` prefix. A bare `!newsdesk` asks for help.
+pub fn parse_command(line: &str) -> Result<Command, ParseError> {
+    let mut rest = line.trim();
+    if let Some(after) = strip_matrix_prefix(rest) {
+        rest = after.trim_start();
+        if rest.is_empty() {
+            return Ok(Command::Help);
+        }
+    }
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    let mut tokens = tokenize(rest)?.into_iter();
+    let name = match tokens.next() {
+        None => return Err(ParseError::Empty),
+        Some(Token::Word(word)) => word.to_lowercase(),
+        // `/topic:agents` is an option where the command should be; report it as the command.
+        Some(Token::Option { name, value }) => return Err(unknown_command(&format!("{name}:{value}"))),
+    };
+    let tokens: Vec<Token> = tokens.collect();
+    match name.as_str() {
+        "subscribe" => {
+            let mut options = Options::collect("subscribe", &SUBSCRIBE, tokens)?;
+            Ok(Command::Subscribe {
+                topic: options.required("topic")?,
+                channel: options.take("channel"),
+                mode: options.mode()?,
+                schedule: options.take("schedule"),
+                timezone: options.take("timezone"),
+                min_score: options.integer("min_score")?,
+                max_items: options.integer("max_items")?,
+            })
+        }
+        "unsubscribe" => {
+            let mut options = Options::collect("unsubscribe", &["topic", "channel"], tokens)?;
+            Ok(Command::Unsubscribe {
+                topic: options.required("topic")?,
+                channel: options.take("channel"),
+            })
+        }
+        "subscriptions" => Options::collect("subscriptions", &[], tokens).map(|_| Command::Subscriptions),
+        "topics" => parse_topics(tokens).map(Command::Topics),
+        "sources" => parse_sources(tokens).map(Command::Sources),
+        "digest" => {
+            let mut options = Options::collect("digest", &["topic", "hours", "public"], tokens)?;
+            Ok(Command::Digest {
+                topic: options.take("topic"),
+                hours: options.integer("hours")?,
+                public: options.boolean("public")?.unwrap_or(false),
+            })
+        }
+        "search" => {
+            let mut options = Options::collect("search", &["query", "topic", "days"], tokens)?;
+            Ok(Command::Search {
+                query: options.required("query")?,
+                topic: options.take("topic"),
+                days: options.integer("days")?,
+            })
+        }
+        "latest" => {
+            let mut options = Options::collect("latest", &["topic", "count"], tokens)?;
+            Ok(Command::Latest {
+                topic: options.take("topic"),
+                count: options.integer("count")?,
+            })
+        }
+        "summarize" => {
+            let mut options = Options::collect("summarize", &["url"], tokens)?;
+            Ok(Command::Summarize {
+                url: options.required("url")?,
+            })
+        }
+        "settings" => {
+            let mut options = Options::collect("settings", &["timezone", "min_score"], tokens)?;
+            Ok(Command::Settings {
+                timezone: options.take("timezone"),
+                min_score: options.integer("min_score")?,
+            })
+        }
+        "stats" => Options::collect("stats", &[], tokens).map(|_| Command::Stats),
+        "help" => Options::collect("help", &[], tokens).map(|_| Command::Help),
+        _ => Err(unknown_command(&name)),
+    }
+}
+
+const SUBSCRIBE: [&str; 7] = [
+    "topic",
+    "channel",
+    "mode",
+    "schedule",
+    "timezone",
+    "min_score",
+    "max_items",
+];
+const TOPIC_FIELDS: [&str; 5] = ["slug", "name", "include", "exclude", "description"];
+
+fn parse_topics(tokens: Vec<Token>) -> Result<TopicsAction, ParseError> {
+    let (action, tokens) = split_subcommand(tokens);
+    let known = "`list`, `create`, `edit` or `delete`";
+    match action.as_deref() {
+        None | Some("list") => Options::collect("topics list", &[], tokens).map(|_| TopicsAction::List),
+        Some("create") => {
+            let mut options = Options::collect("topics create", &TOPIC_FIELDS, tokens)?;
+            Ok(TopicsAction::Create {
+                slug: options.required("slug")?,
+                include: options.required("include")?,
+                name: options.take("name"),
+                exclude: options.take("exclude"),
+                description: options.take("description"),
+            })
+        }
+        Some("edit") => {
+            let mut options = Options::collect("topics edit", &TOPIC_FIELDS, tokens)?;
+            Ok(TopicsAction::Edit {
+                slug: options.required("slug")?,
+                name: options.take("name"),
+                include: options.take("include"),
+                exclude: options.take("exclude"),
+                description: options.take("description"),
+            })
+        }
+        Some("delete") => {
+            let mut options = Options::collect("topics delete", &["slug"], tokens)?;
+            Ok(TopicsAction::Delete {
+                slug: options.required("slug")?,
+            })
+        }
+        Some(other) => Err(ParseError::UnknownSubcommand {
+            command: "topics",
+            given: other.to_string(),
+            known: known.to_string(),
+            example: "create slug:robots include:\"robot, humanoid\"",
+        }),
+    }
+}
+
+fn parse_sources(tokens: Vec<Token>) -> Result<SourcesAction, ParseError> {
+    let (action, tokens) = split_subcommand(tokens);
+    let known = "`list`, `add`, `remove` or `import`";
+    match action.as_deref() {
+        None | Some("list") => Options::collect("sources list", &[], tokens).map(|_| SourcesAction::List),
+        Some("add") => {
+            let mut options = Options::collect("sources add", &["url", "name", "kind"], tokens)?;
+            Ok(SourcesAction::Add {
+                url: options.required("url")?,
+                name: options.take("name"),
+                kind: options.take("kind"),
+            })
+        }
+        Some("remove") => {
+            let mut options = Options::collect("sources remove", &["url"], tokens)?;
+            Ok(SourcesAction::Remove {
+                url: options.required("url")?,
+            })
+        }
+        Some("import") => {
+            let mut options = Options::collect("sources import", &["url", "opml"], tokens)?;
+            let opml = match (options.take("url"), options.take("opml")) {
+                (Some(url), None) => OpmlInput::Url(url),
+                (None, Some(text)) => OpmlInput::Text(text),
+                (Some(_), Some(_)) => {
+                    return Err(ParseError::ConflictingOptions {
+                        command: "sources import",
+                        options: "`url:` or `opml:`",
+                    });
+                }
+                (None, None) => {
+                    return Err(ParseError::MissingOption {
+                        command: "sources import",
+                        needs: "`url:` or `opml:`".to_string(),
+                        example: example_for("sources import"),
+                    });
+                }
+            };
+            Ok(SourcesAction::Import { opml })
+        }
+        Some(other) => Err(ParseError::UnknownSubcommand {
+            command: "sources",
+            given: other.to_string(),
+            known: known.to_string(),
+            example: "add url:https://example.org/feed.xml",
+        }),
+    }
+}
+
+/// The leading bare word (lower-cased), if any, and the tokens after it.
+fn split_subcommand(mut tokens: Vec<Token>) -> (Option<String>, Vec<Token>) {
+    match tokens.first() {
+        Some(Token::Word(word)) => {
+            let word = word.to_lowercase();
+            tokens.remove(0);
+            (Some(word), tokens)
+        }
+        _ => (None, tokens),
+    }
+}
+
+fn strip_matrix_prefix(line: &str) -> Option<&str> {
+    let head = line.get(..MATRIX_PREFIX.len())?;
+    let rest = line.get(MATRIX_PREFIX.len()..)?;
+    let prefix_ends = rest.is_empty() || rest.starts_with(char::is_whitespace);
+    (head.eq_ignore_ascii_case(MATRIX_PREFIX) && prefix_ends).then_some(rest)
+}
+
+fn unknown_command(given: &str) -> ParseError {
+    let lowered = given.to_lowercase();
+    // Allow a typo per four letters or so, but always at least one.
+    let limit = (lowered.chars().count() / 4).max(1);
+    let suggestion = COMMANDS
+        .iter()
+        .map(|name| (edit_distance(&lowered, name), *name))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, name)| format!("; did you mean `/{name}`?"))
+        .unwrap_or_default();
+    ParseError::UnknownCommand {
+        given: given.to_string(),
+        suggestion,
+        known: COMMANDS
+            .iter()
+            .map(|name| format!("`/{name}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// A command's options after checking names and duplicates; values are taken out one by one.
+struct Options {
+    command: &'static str,
+    values: Vec<(String, String)>,
+}
+
+impl Options {
+    /// Checks every token against the command's option names. A stray bare word is an error
+    /// rather than silently dropped: `/search mixture of experts` should say how to write it.
+    fn collect(command: &'static str, allowed: &[&str], tokens: Vec<Token>) -> Result<Options, ParseError> {
+        let mut values: Vec<(String, String)> = Vec::with_capacity(tokens.len());
+        for token in tokens {
+            match token {
+                Token::Word(word) => {
+                    return Err(ParseError::UnexpectedWord {
+                        command,
+                        word,
+                        example: example_for(command),
+                    });
+                }
+                Token::Option { name, value } => {
+                    if !allowed.contains(&name.as_str()) {
+                        let known = if allowed.is_empty() {
+                            "it takes no options".to_string()
+                        } else {
+                            let names: Vec<String> = allowed.iter().map(|name| format!("`{name}:`")).collect();
+                            format!("its options are {}", names.join(", "))
+                        };
+                        return Err(ParseError::UnknownOption {
+                            command,
+                            option: name,
+                            known,
+                        });
+                    }
+                    if values.iter().any(|(seen, _)| *seen == name) {
+                        return Err(ParseError::DuplicateOption { option: name });
+                    }
+                    values.push((name, value));
+                }
+            }
+        }
+        Ok(Options { command, values })
+    }
+
+    fn take(&mut self, name: &str) -> Option<String> {
+        let index = self.values.iter().position(|(seen, _)| seen == name)?;
+        Some(self.values.swap_remove(index).1)
+    }
+
+    fn required(&mut self, name: &str) -> Result<String, ParseError> {
+        self.take(name).ok_or_else(|| ParseError::MissingOption {
+            command: self.command,
+            needs: format!("`{name}:`"),
+            example: example_for(self.command),
+        })
+    }
+
+    fn integer(&mut self, name: &str) -> Result<Option<i64>, ParseError> {
+        self.take(name)
+            .map(|value| {
+                value.trim().parse::<i64>().map_err(|_| ParseError::BadInteger {
+                    option: name.to_string(),
+                    value,
+                })
+            })
+            .transpose()
+    }
+
+    fn boolean(&mut self, name: &str) -> Result<Option<bool>, ParseError> {
+        self.take(name)
+            .map(|value| match value.trim().to_ascii_lowercase().as_str() {
+                "true" | "yes" => Ok(true),
+                "false" | "no" => Ok(false),
+                _ => Err(ParseError::BadBool {
+                    option: name.to_string(),
+                    value,
+                }),
+            })
+            .transpose()
+    }
+
+    fn mode(&mut self) -> Result<Option<Mode>, ParseError> {
+        self.take("mode")
+            .map(|value| Mode::from_str(&value).map_err(|reason| ParseError::BadMode { reason }))
+            .transpose()
+    }
+}
+
+/// A correct usage of `command`, shown when a bare word appears where options belong.
+fn example_for(command: &str) -> &'static str {
+    match command {
+        "subscribe" => "/subscribe topic:agents",
+        "unsubscribe" => "/unsubscribe topic:agents",
+        "topics create" => "/topics create slug:robots include:\"robot, humanoid\"",
+        "topics edit" => "/topics edit slug:robots name:Robotics",
+        "topics delete" => "/topics delete slug:robots",
+        "sources add" => "/sources add url:https://example.org/feed.xml",
+        "sources remove" => "/sources remove url:https://example.org/feed.xml",
+        "sources import" => "/sources import url:https://example.org/feeds.opml",
+        "digest" => "/digest topic:agents hours:24",
+        "search" => "/search query:\"mixture of experts\"",
+        "latest" => "/latest topic:agents count:5",
+        "summarize" => "/summarize url:https://example.org/post",
+        "settings" => "/settings timezone:Europe/Berlin",
+        "subscriptions" => "/subscriptions",
+        "topics list" => "/topics",
+        "sources list" => "/sources",
+        "stats" => "/stats",
+        _ => "/help",
+    }
+}
+
+/// Splits a line into words and `name:value` options. Double quotes group spaces into one
+/// value (`schedule:"daily 08:30"`); inside them `\"` is a quote and `\\` a backslash. A
+/// token is an option when it starts with a bare name (letters, digits, `_`, `-`) and a colon,
+/// so `url:https://x.org` is `url` = `https://x.org`.
+pub fn tokenize(line: &str) -> Result<Vec<Token>, ParseError> {
+    let mut tokens = Vec::new();
+    let mut chars = line.char_indices().peekable();
+    loop {
+        while chars.next_if(|(_, c)| c.is_whitespace()).is_some() {}
+        let Some(&(start, _)) = chars.peek() else {
+            return Ok(tokens);
+        };
+        let mut text = String::new();
+        let mut name: Option<String> = None;
+        // Still in the unquoted leading run that could be an option name.
+        let mut may_be_name = true;
+        let mut quoted_value = false;
+        while let Some((_, c)) = chars.next_if(|(_, c)| !c.is_whitespace()) {
+            match c {
+                '"' => {
+                    may_be_name = false;
+                    quoted_value = true;
+                    read_quoted(&mut chars, &mut text).ok_or_else(|| ParseError::UnterminatedQuote {
+                        fragment: line[start..].trim_end().to_string(),
+                    })?;
+                }
+                ':' if may_be_name && name.is_none() && !text.is_empty() => {
+                    name = Some(std::mem::take(&mut text).to_lowercase().replace('-', "_"));
+                    may_be_name = false;
+                }
+                c => {
+                    may_be_name &= c.is_alphanumeric() || c == '_' || c == '-';
+                    text.push(c);
+                }
+            }
+        }
+        tokens.push(match name {
+            // A bare `topic:` is almost always `topic: agents` with a stray space; `topic:""`
+            // is a deliberate empty value (e.g. clearing a topic's exclusions).
+            Some(name) if text.is_empty() && !quoted_value => return Err(ParseError::EmptyValue { option: name }),
+            Some(name) => Token::Option { name, value: text },
+            None => Token::Word(text),
+        });
+    }
+}
+
+/// Reads up to and including the closing quote, resolving escapes into `text`. `None` when
+/// the line ends first.
+fn read_quoted(chars: &mut impl Iterator<Item = (usize, char)>, text: &mut String) -> Option<()> {
+    loop {
+        match chars.next()?.1 {
+            '"' => return Some(()),
+            '\\' => match chars.next()?.1 {
+                escaped @ ('"' | '\\') => text.push(escaped),
+                // Unknown escapes stay as typed, so Windows paths and regexes survive.
+                other => {
+                    text.push('\\');
+                    text.push(other);
+                }
+            },
+            c => text.push(c),
+        }
+    }
+}
+
+/// Edit distance over chars where swapping two neighbours counts as one edit.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // rows[i][j]: distance between the first i chars of a and the first j chars of b.
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let substitute = rows[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            let mut best = substitute.min(rows[i - 1][j] + 1).min(rows[i][j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(text: &str) -> String {
+        text.to_string()
+    }
+
+    fn subscribe(topic: &str) -> Command {
+        Command::Subscribe {
+            topic: s(topic),
+            channel: None,
+            mode: None,
+            schedule: None,
+            timezone: None,
+            min_score: None,
+            max_items: None,
+        }
+    }
+
+    #[test]
+    fn parses_every_command() {
+        let cases: Vec<(&str, Command)> = vec![
+            ("/subscribe topic:agents", subscribe("agents")),
+            (
+                "/subscribe topic:agents schedule:\"daily 08:30\" timezone:Europe/Berlin",
+                Command::Subscribe {
+                    topic: s("agents"),
+                    channel: None,
+                    mode: None,
+                    schedule: Some(s("daily 08:30")),
+                    timezone: Some(s("Europe/Berlin")),
+                    min_score: None,
+                    max_items: None,
+                },
+            ),
+            (
+                "/subscribe topic:agents channel:<#123> mode:instant min_score:60 max_items:5",
+                Command::Subscribe {
+                    topic: s("agents"),
+                    channel: Some(s("<#123>")),
+                    mode: Some(Mode::Instant),
+                    schedule: None,
+                    timezone: None,
+                    min_score: Some(60),
+                    max_items: Some(5),
+                },
+            ),
+            // Option order is free and `-` reads as `_`.
+            (
+                "/subscribe mode:Digest min-score:-5 topic:agents",
+                Command::Subscribe {
+                    topic: s("agents"),
+                    channel: None,
+                    mode: Some(Mode::Digest),
+                    schedule: None,
+                    timezone: None,
+                    min_score: Some(-5),
+                    max_items: None,
+                },
+            ),
+            (
+                "/unsubscribe topic:agents",
+                Command::Unsubscribe {
+                    topic: s("agents"),
+                    channel: None,
+                },
+            ),
+            (
+                "/unsubscribe topic:agents channel:#news",
+                Command::Unsubscribe {
+                    topic: s("agents"),
+                    channel: Some(s("#news")),
+                },
+            ),
+            ("/subscriptions", Command::Subscriptions),
+            ("/topics", Command::Topics(TopicsAction::List)),
+            ("/topics list", Command::Topics(TopicsAction::List)),
+            (
+                "/topics create slug:robots include:\"robot, humanoid\"",
+                Command::Topics(TopicsAction::Create {
+                    slug: s("robots"),
+                    name: None,
+                    include: s("robot, humanoid"),
+                    exclude: None,
+                    description: None,
+                }),
+            ),
+            (
+                "/topics create slug:robots name:Robotics include:robot exclude:\"vacuum\" description:\"Bots \\\"that walk\\\"\"",
+                Command::Topics(TopicsAction::Create {
+                    slug: s("robots"),
+                    name: Some(s("Robotics")),
+                    include: s("robot"),
+                    exclude: Some(s("vacuum")),
+                    description: Some(s("Bots \"that walk\"")),
+                }),
+            ),
+            (
+                "/topics edit slug:robots name:Robotics",
+                Command::Topics(TopicsAction::Edit {
+                    slug: s("robots"),
+                    name: Some(s("Robotics")),
+                    include: None,
+                    exclude: None,
+                    description: None,
+                }),
+            ),
+            // A quoted empty value is deliberate: clear the exclusions.
+            (
+                "/topics edit slug:robots include:\"robot, android\" exclude:\"\" description:x",
+                Command::Topics(TopicsAction::Edit {
+                    slug: s("robots"),
+                    name: None,
+                    include: Some(s("robot, android")),
+                    exclude: Some(s("")),
+                    description: Some(s("x")),
+                }),
+            ),
+            (
+                "/topics delete slug:robots",
+                Command::Topics(TopicsAction::Delete { slug: s("robots") }),
+            ),
+            ("/sources", Command::Sources(SourcesAction::List)),
+            ("/sources list", Command::Sources(SourcesAction::List)),
+            (
+                "/sources add url:https://x.org/feed.xml",
+                Command::Sources(SourcesAction::Add {
+                    url: s("https://x.org/feed.xml"),
+                    name: None,
+                    kind: None,
+                }),
+            ),
+            (
+                "/sources add url:https://x.org/pod.xml name:\"X Pod\" kind:podcast",
+                Command::Sources(SourcesAction::Add {
+                    url: s("https://x.org/pod.xml"),
+                    name: Some(s("X Pod")),
+                    kind: Some(s("podcast")),
+                }),
+            ),
+            (
+                "/sources remove url:https://x.org/feed.xml",
+                Command::Sources(SourcesAction::Remove {
+                    url: s("https://x.org/feed.xml"),
+                }),
+            ),
+            (
+                "/sources import url:https://x.org/list.opml",
+                Command::Sources(SourcesAction::Import {
+                    opml: OpmlInput::Url(s("https://x.org/list.opml")),
+                }),
+            ),
+            (
+                "/sources import opml:\"<opml version=\\\"2.0\\\"><body/></opml>\"",
+                Command::Sources(SourcesAction::Import {
+                    opml: OpmlInput::Text(s("<opml version=\"2.0\"><body/></opml>")),
+                }),
+            ),
+            (
+                "/digest",
+                Command::Digest {
+                    topic: None,
+                    hours: None,
+                    public: false,
+                },
+            ),
+            (
+                "/digest topic:hardware hours:24 public:true",
+                Command::Digest {
+                    topic: Some(s("hardware")),
+                    hours: Some(24),
+                    public: true,
+                },
+            ),
+            (
+                "/digest public:No",
+                Command::Digest {
+                    topic: None,
+                    hours: None,
+                    public: false,
+                },
+            ),
+            (
+                "/digest public:yes",
+                Command::Digest {
+                    topic: None,
+                    hours: None,
+                    public: true,
+                },
+            ),
+            (
+                "/search query:\"mixture of experts\" days:30",
+                Command::Search {
+                    query: s("mixture of experts"),
+                    topic: None,
+                    days: Some(30),
+                },
+            ),
+            (
+                "/search query:rlhf topic:agents",
+                Command::Search {
+                    query: s("rlhf"),
+                    topic: Some(s("agents")),
+                    days: None,
+                },
+            ),
+            (
+                "/latest",
+                Command::Latest {
+                    topic: None,
+                    count: None,
+                },
+            ),
+            (
+                "/latest topic:agents count:5",
+                Command::Latest {
+                    topic: Some(s("agents")),
+                    count: Some(5),
+                },
+            ),
+            (
+                "/summarize url:https://x.org/post?id=1&a=b",
+                Command::Summarize {
+                    url: s("https://x.org/post?id=1&a=b"),
+                },
+            ),
+            (
+                "/settings",
+                Command::Settings {
+                    timezone: None,
+                    min_score: None,
+                },
+            ),
+            (
+                "/settings timezone:America/New_York min_score:40",
+                Command::Settings {
+                    timezone: Some(s("America/New_York")),
+                    min_score: Some(40),
+                },
+            ),
+            ("/stats", Command::Stats),
+            ("/help", Command::Help),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(parse_command(line), Ok(expected), "{line}");
+        }
+    }
+
+    #[test]
+    fn accepts_prefixes_case_and_spacing() {
+        let cases: Vec<(&str, Command)> = vec![
+            ("help", Command::Help),
+            ("  /HELP  ", Command::Help),
+            ("!newsdesk help", Command::Help),
+            ("!newsdesk /help", Command::Help),
+            ("!NewsDesk   stats", Command::Stats),
+            ("!newsdesk", Command::Help),
+            ("!newsdesk subscribe topic:agents", subscribe("agents")),
+            ("subscribe\tTOPIC:agents", subscribe("agents")),
+            ("/Topics  CREATE   slug:a include:b", {
+                Command::Topics(TopicsAction::Create {
+                    slug: s("a"),
+                    name: None,
+                    include: s("b"),
+                    exclude: None,
+                    description: None,
+                })
+            }),
+            (
+                "/sources Add url:https://x.org/a:b",
+                Command::Sources(SourcesAction::Add {
+                    url: s("https://x.org/a:b"),
+                    name: None,
+                    kind: None,
+                }),
+            ),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(parse_command(line), Ok(expected), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn tokenizes_words_options_quotes_and_escapes() {
+        let word = |text: &str| Token::Word(s(text));
+        let option = |name: &str, value: &str| Token::Option {
+            name: s(name),
+            value: s(value),
+        };
+        let cases: Vec<(&str, Vec<Token>)> = vec![
+            ("", vec![]),
+            ("   ", vec![]),
+            ("topics create", vec![word("topics"), word("create")]),
+            ("a:b", vec![option("a", "b")]),
+            ("Max-Items:5", vec![option("max_items", "5")]),
+            ("url:https://x.org:8080/a", vec![option("url", "https://x.org:8080/a")]),
+            ("q:\"a b\"  c", vec![option("q", "a b"), word("c")]),
+            ("q:\"say \\\"hi\\\"\"", vec![option("q", "say \"hi\"")]),
+            ("q:\"back\\\\slash\"", vec![option("q", "back\\slash")]),
+            ("q:\"C:\\path\"", vec![option("q", "C:\\path")]),
+            ("q:pre\"mid dle\"post", vec![option("q", "premid dlepost")]),
+            ("q:\"\"", vec![option("q", "")]),
+            ("\"two words\"", vec![word("two words")]),
+            ("\"not:option\"", vec![word("not:option")]),
+            (":leading", vec![word(":leading")]),
+            ("a.b:c", vec![word("a.b:c")]),
+            ("q:ünïcode", vec![option("q", "ünïcode")]),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(tokenize(line), Ok(expected), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_lines_with_helpful_messages() {
+        let cases: Vec<(&str, ParseError, Vec<&str>)> = vec![
+            ("", ParseError::Empty, vec!["empty", "`/help`"]),
+            ("  / ", ParseError::Empty, vec!["empty"]),
+            (
+                "/subscibe topic:agents",
+                unknown_command("subscibe"),
+                vec!["`/subscibe` is not a command", "did you mean `/subscribe`?", "`/stats`"],
+            ),
+            (
+                "/serach query:x",
+                unknown_command("serach"),
+                vec!["did you mean `/search`?"],
+            ),
+            (
+                "/frobnicate",
+                unknown_command("frobnicate"),
+                vec![
+                    "`/frobnicate` is not a command; the commands are `/subscribe`",
+                    "`/help`",
+                ],
+            ),
+            (
+                "/topic:agents",
+                unknown_command("topic:agents"),
+                vec!["`/topic:agents`"],
+            ),
+            (
+                "/topics rename slug:a",
+                ParseError::UnknownSubcommand {
+                    command: "topics",
+                    given: s("rename"),
+                    known: s("`list`, `create`, `edit` or `delete`"),
+                    example: "create slug:robots include:\"robot, humanoid\"",
+                },
+                vec!["`/topics` has no `rename`", "`create`"],
+            ),
+            (
+                "/sources delete url:x",
+                ParseError::UnknownSubcommand {
+                    command: "sources",
+                    given: s("delete"),
+                    known: s("`list`, `add`, `remove` or `import`"),
+                    example: "add url:https://example.org/feed.xml",
+                },
+                vec!["`/sources` has no `delete`", "`remove`"],
+            ),
+            (
+                "/subscribe topic:agents colour:red",
+                ParseError::UnknownOption {
+                    command: "subscribe",
+                    option: s("colour"),
+                    known: s(
+                        "its options are `topic:`, `channel:`, `mode:`, `schedule:`, `timezone:`, `min_score:`, `max_items:`",
+                    ),
+                },
+                vec!["`/subscribe` has no option `colour:`", "`max_items:`"],
+            ),
+            (
+                "/help topic:x",
+                ParseError::UnknownOption {
+                    command: "help",
+                    option: s("topic"),
+                    known: s("it takes no options"),
+                },
+                vec!["`/help` has no option `topic:`; it takes no options"],
+            ),
+            (
+                "/topics slug:x",
+                ParseError::UnknownOption {
+                    command: "topics list",
+                    option: s("slug"),
+                    known: s("it takes no options"),
+                },
+                vec!["`/topics list` has no option `slug:`"],
+            ),
+            (
+                "/topics delete slug:x name:y",
+                ParseError::UnknownOption {
+                    command: "topics delete",
+                    option: s("name"),
+                    known: s("its options are `slug:`"),
+                },
+                vec!["its options are `slug:`"],
+            ),
+            (
+                "/subscribe",
+                missing("subscribe", "topic", "/subscribe topic:agents"),
+                vec!["`/subscribe` needs `topic:`; e.g. `/subscribe topic:agents`"],
+            ),
+            (
+                "/subscribe channel:#x",
+                missing("subscribe", "topic", "/subscribe topic:agents"),
+                vec!["needs `topic:`"],
+            ),
+            (
+                "/unsubscribe",
+                missing("unsubscribe", "topic", "/unsubscribe topic:agents"),
+                vec!["`/unsubscribe` needs `topic:`"],
+            ),
+            (
+                "/topics create include:x",
+                missing(
+                    "topics create",
+                    "slug",
+                    "/topics create slug:robots include:\"robot, humanoid\"",
+                ),
+                vec!["`/topics create` needs `slug:`"],
+            ),
+            (
+                "/topics create slug:x",
+                missing(
+                    "topics create",
+                    "include",
+                    "/topics create slug:robots include:\"robot, humanoid\"",
+                ),
+                vec!["`/topics create` needs `include:`"],
+            ),
+            (
+                "/topics edit name:x",
+                missing("topics edit", "slug", "/topics edit slug:robots name:Robotics"),
+                vec!["`/topics edit` needs `slug:`"],
+            ),
+            (
+                "/topics delete",
+                missing("topics delete", "slug", "/topics delete slug:robots"),
+                vec!["`/topics delete` needs `slug:`"],
+            ),
+            (
+                "/sources add name:x",
+                missing("sources add", "url", "/sources add url:https://example.org/feed.xml"),
+                vec!["`/sources add` needs `url:`"],
+            ),
+            (
+                "/sources remove",
+                missing(
+                    "sources remove",
+                    "url",
+                    "/sources remove url:https://example.org/feed.xml",
+                ),
+                vec!["`/sources remove` needs `url:`"],
+            ),
+            (
+                "/sources import",
+                ParseError::MissingOption {
+                    command: "sources import",
+                    needs: s("`url:` or `opml:`"),
+                    example: "/sources import url:https://example.org/feeds.opml",
+                },
+                vec!["`/sources import` needs `url:` or `opml:`"],
+            ),
+            (
+                "/sources import url:https://x.org/a.opml opml:\"<opml/>\"",
+                ParseError::ConflictingOptions {
+                    command: "sources import",
+                    options: "`url:` or `opml:`",
+                },
+                vec!["takes `url:` or `opml:`, not both"],
+            ),
+            (
+                "/search days:3",
+                missing("search", "query", "/search query:\"mixture of experts\""),
+                vec!["`/search` needs `query:`"],
+            ),
+            (
+                "/summarize",
+                missing("summarize", "url", "/summarize url:https://example.org/post"),
+                vec!["`/summarize` needs `url:`"],
+            ),
+            (
+                "/subscribe topic:a Topic:b",
+                ParseError::DuplicateOption { option: s("topic") },
+                vec!["`topic:` is given twice"],
+            ),
+            (
+                "/subscribe topic: agents",
+                ParseError::EmptyValue { option: s("topic") },
+                vec!["`topic:` has no value", "`topic:value`"],
+            ),
+            (
+                "/subscribe topic:agents schedule:\"daily 08:30",
+                ParseError::UnterminatedQuote {
+                    fragment: s("schedule:\"daily 08:30"),
+                },
+                vec!["`schedule:\"daily 08:30` is never closed"],
+            ),
+            (
+                "/search query:\"ends in escape\\\"",
+                ParseError::UnterminatedQuote {
+                    fragment: s("query:\"ends in escape\\\""),
+                },
+                vec!["never closed"],
+            ),
+            (
+                "/search mixture of experts",
+                ParseError::UnexpectedWord {
+                    command: "search",
+                    word: s("mixture"),
+                    example: "/search query:\"mixture of experts\"",
+                },
+                vec!["`/search` does not take `mixture`", "query:\"mixture of experts\""],
+            ),
+            (
+                "/digest public",
+                ParseError::UnexpectedWord {
+                    command: "digest",
+                    word: s("public"),
+                    example: "/digest topic:agents hours:24",
+                },
+                vec!["does not take `public`"],
+            ),
+            (
+                "/digest hours:a-day",
+                ParseError::BadInteger {
+                    option: s("hours"),
+                    value: s("a-day"),
+                },
+                vec!["`hours:` must be a whole number, not `a-day`"],
+            ),
+            (
+                "/search query:x days:1.5",
+                ParseError::BadInteger {
+                    option: s("days"),
+                    value: s("1.5"),
+                },
+                vec!["`days:`", "`1.5`"],
+            ),
+            (
+                "/latest count:five",
+                ParseError::BadInteger {
+                    option: s("count"),
+                    value: s("five"),
+                },
+                vec!["`count:`", "`five`"],
+            ),
+            (
+                "/subscribe topic:a min_score:high",
+                ParseError::BadInteger {
+                    option: s("min_score"),
+                    value: s("high"),
+                },
+                vec!["`min_score:`", "`high`"],
+            ),
+            (
+                "/subscribe topic:a max_items:99999999999999999999",
+                ParseError::BadInteger {
+                    option: s("max_items"),
+                    value: s("99999999999999999999"),
+                },
+                vec!["`max_items:`"],
+            ),
+            (
+                "/settings min_score:\"\"",
+                ParseError::BadInteger {
+                    option: s("min_score"),
+                    value: s(""),
+                },
+                vec!["`min_score:` must be a whole number"],
+            ),
+            (
+                "/digest public:maybe",
+                ParseError::BadBool {
+                    option: s("public"),
+                    value: s("maybe"),
+                },
+                vec!["`public:` must be `true` or `false`", "not `maybe`"],
+            ),
+            (
+                "/subscribe topic:a mode:weekly",
+                ParseError::BadMode {
+                    reason: s("\"weekly\" is not a mode; use `digest` or `instant`"),
+                },
+                vec!["`mode:`", "\"weekly\" is not a mode"],
+            ),
+        ];
+        for (line, expected, fragments) in cases {
+            let error = parse_command(line).expect_err(line);
+            assert_eq!(error, expected, "{line:?}");
+            let message = error.to_string();
+            for fragment in fragments {
+                assert!(message.contains(fragment), "{line:?}: {message:?} lacks {fragment:?}");
+            }
+        }
+    }
+
+    fn missing(command: &'static str, option: &str, example: &'static str) -> ParseError {
+        ParseError::MissingOption {
+            command,
+            needs: format!("`{option}:`"),
+            example,
+        }
+    }
+
+    #[test]
+    fn every_command_name_round_trips_through_the_parser() {
+        // Command::name() is what users type, so each must parse to a command of that name.
+        let lines = [
+            "subscribe topic:a",
+            "unsubscribe topic:a",
+            "subscriptions",
+            "topics list",
+            "topics create slug:a include:b",
+            "topics edit slug:a",
+            "topics delete slug:a",
+            "sources list",
+            "sources add url:u",
+            "sources remove url:u",
+            "sources import url:u",
+            "digest",
+            "search query:q",
+            "latest",
+            "summarize url:u",
+            "settings",
+            "stats",
+            "help",
+        ];
+        for line in lines {
+            let command = parse_command(line).expect(line);
+            assert!(line.starts_with(command.name()), "{line} parsed as {}", command.name());
+        }
+    }
+}

@@ -1,0 +1,1372 @@
+//! The Discord edition: a digest, or one instant alert, as Discord messages with embeds.
+//!
+//! Pure and free of serenity: [`DiscordMessage`] and friends are plain serde structs whose
+//! JSON is exactly the body of Discord's create-message call, so the bot, webhooks and the
+//! fake Discord server in tests share them. Discord rejects a whole message when any one limit
+//! is exceeded, so every text is cut to its limit here (counted in chars, cut on char
+//! boundaries, ending in "…"), a digest is spread over several messages on item boundaries,
+//! and [`check_limits`] spells the limits out for tests and the fake server.
+//!
+//! Feed text gets the same treatment as in the Markdown edition ([`super::text`]): cleaned,
+//! mention-proofed and escaped, with links only from http(s) URLs, so a hostile feed cannot
+//! ping, fake links or break the layout. Author names and footers are not Markdown on
+//! Discord, so they are cleaned and mention-proofed but not escaped.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::text::{clean_line, markdown_text, neutralize_mentions, safe_url};
+use super::{
+    BAR_WIDTH, CHART_KEYWORDS, also_covered, article_flow, display_numbers, funnel, keyword_entries, nothing_message,
+    score_badge, stamp, threshold,
+};
+use crate::digest::chart::text_bars;
+use crate::digest::{Digest, DigestItem, TopicRef, age};
+use crate::pipeline::category::Category;
+
+/// Discord's limits, in chars (Unicode scalar values), as its API enforces them.
+pub const CONTENT_MAX: usize = 2_000;
+pub const EMBEDS_PER_MESSAGE_MAX: usize = 10;
+pub const EMBED_TITLE_MAX: usize = 256;
+pub const EMBED_DESCRIPTION_MAX: usize = 4_096;
+pub const EMBED_FIELDS_MAX: usize = 25;
+pub const FIELD_NAME_MAX: usize = 256;
+pub const FIELD_VALUE_MAX: usize = 1_024;
+pub const FOOTER_TEXT_MAX: usize = 2_048;
+pub const AUTHOR_NAME_MAX: usize = 256;
+/// Title, description, field names and values, footer text and author names of all the
+/// embeds of one message together.
+pub const MESSAGE_EMBED_CHARS_MAX: usize = 6_000;
+/// Discord refuses longer embed URLs; they do not count towards the 6,000.
+pub const EMBED_URL_MAX: usize = 2_048;
+
+/// Per-part caps on feed text. Discord allows 6,000 chars across the embeds of a message, so
+/// one story with a runaway summary would otherwise get a message to itself; the caps keep
+/// a typical edition to a few messages.
+const SOURCE_MAX: usize = 100;
+const TLDR_MAX: usize = 500;
+const SUMMARY_MAX: usize = 1_200;
+const BULLET_MAX: usize = 300;
+const BULLETS_MAX: usize = 6;
+const WHY_MAX: usize = 500;
+const DECODER_MAX: usize = 4;
+const DECODER_ENTRY_MAX: usize = 250;
+const TAG_MAX: usize = 40;
+const TAGS_MAX: usize = 12;
+const ALSO_MAX: usize = 5;
+const ALSO_NAME_MAX: usize = 60;
+const HIGHLIGHTS_MAX: usize = 800;
+const MUST_READ_TITLE_MAX: usize = 120;
+const TOPIC_MAX: usize = 100;
+/// Links longer than this inside a description are shown unlinked: a tracking-laden URL
+/// would eat the room meant for the text.
+const INLINE_URL_MAX: usize = 512;
+/// A part that does not fit is cut only when at least this much of it can still be shown;
+/// a few words and "…" would read as a glitch.
+const MIN_CUT_ROOM: usize = 40;
+
+/// Embed colours: the header, alerts, and one per category (the chart's bar colours, so a
+/// category looks the same in the PNG and in the embeds).
+const HEADER_COLOR: u32 = 0x4285F4;
+const ALERT_COLOR: u32 = 0xFFB300;
+
+/// A create-message body: what is posted to a channel or a webhook.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DiscordMessage {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub content: String,
+    #[serde(default)]
+    pub embeds: Vec<Embed>,
+}
+
+/// One rich embed. `None` and empty parts are left out of the JSON.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Embed {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// 0xRRGGBB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<EmbedField>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footer: Option<EmbedFooter>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<EmbedAuthor>,
+    /// RFC 3339; Discord shows it, in the reader's time zone, next to the footer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmbedField {
+    pub name: String,
+    pub value: String,
+    #[serde(default)]
+    pub inline: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmbedFooter {
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmbedAuthor {
+    pub name: String,
+}
+
+impl Embed {
+    /// Chars this embed counts towards [`MESSAGE_EMBED_CHARS_MAX`].
+    pub fn text_chars(&self) -> usize {
+        let opt = |s: &Option<String>| s.as_deref().map_or(0, chars);
+        opt(&self.title)
+            + opt(&self.description)
+            + self
+                .fields
+                .iter()
+                .map(|f| chars(&f.name) + chars(&f.value))
+                .sum::<usize>()
+            + self.footer.as_ref().map_or(0, |f| chars(&f.text))
+            + self.author.as_ref().map_or(0, |a| chars(&a.name))
+    }
+}
+
+/// The part of an embed a length limit applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmbedPart {
+    Title,
+    Description,
+    Url,
+    FooterText,
+    AuthorName,
+}
+
+impl std::fmt::Display for EmbedPart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EmbedPart::Title => "title",
+            EmbedPart::Description => "description",
+            EmbedPart::Url => "url",
+            EmbedPart::FooterText => "footer text",
+            EmbedPart::AuthorName => "author name",
+        })
+    }
+}
+
+/// The first Discord limit a message breaks. Indexes are 0-based; lengths are in chars.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LimitViolation {
+    #[error("message has neither content nor embeds")]
+    Empty,
+    #[error("content is {actual} chars, max {max}")]
+    Content { actual: usize, max: usize },
+    #[error("{actual} embeds, max {max}")]
+    EmbedCount { actual: usize, max: usize },
+    #[error("embed {embed}: {part} is {actual} chars, max {max}")]
+    EmbedText {
+        embed: usize,
+        part: EmbedPart,
+        actual: usize,
+        max: usize,
+    },
+    #[error("embed {embed}: {actual} fields, max {max}")]
+    FieldCount { embed: usize, actual: usize, max: usize },
+    #[error("embed {embed}, field {field}: name and value must not be blank")]
+    BlankField { embed: usize, field: usize },
+    #[error("embed {embed}, field {field}: name is {actual} chars, max {max}")]
+    FieldName {
+        embed: usize,
+        field: usize,
+        actual: usize,
+        max: usize,
+    },
+    #[error("embed {embed}, field {field}: value is {actual} chars, max {max}")]
+    FieldValue {
+        embed: usize,
+        field: usize,
+        actual: usize,
+        max: usize,
+    },
+    #[error("embeds total {actual} chars, max {max}")]
+    Total { actual: usize, max: usize },
+}
+
+/// Checks `message` against Discord's limits, as Discord would before accepting it.
+///
+/// # Errors
+///
+/// The first [`LimitViolation`] found: message-level ones first, then embed by embed.
+pub fn check_limits(message: &DiscordMessage) -> Result<(), LimitViolation> {
+    if message.content.trim().is_empty() && message.embeds.is_empty() {
+        return Err(LimitViolation::Empty);
+    }
+    let content = chars(&message.content);
+    if content > CONTENT_MAX {
+        return Err(LimitViolation::Content {
+            actual: content,
+            max: CONTENT_MAX,
+        });
+    }
+    if message.embeds.len() > EMBEDS_PER_MESSAGE_MAX {
+        return Err(LimitViolation::EmbedCount {
+            actual: message.embeds.len(),
+            max: EMBEDS_PER_MESSAGE_MAX,
+        });
+    }
+    let mut total = 0;
+    for (i, embed) in message.embeds.iter().enumerate() {
+        let parts = [
+            (EmbedPart::Title, embed.title.as_deref(), EMBED_TITLE_MAX),
+            (
+                EmbedPart::Description,
+                embed.description.as_deref(),
+                EMBED_DESCRIPTION_MAX,
+            ),
+            (EmbedPart::Url, embed.url.as_deref(), EMBED_URL_MAX),
+            (
+                EmbedPart::FooterText,
+                embed.footer.as_ref().map(|f| f.text.as_str()),
+                FOOTER_TEXT_MAX,
+            ),
+            (
+                EmbedPart::AuthorName,
+                embed.author.as_ref().map(|a| a.name.as_str()),
+                AUTHOR_NAME_MAX,
+            ),
+        ];
+        for (part, text, max) in parts {
+            let actual = text.map_or(0, chars);
+            if actual > max {
+                return Err(LimitViolation::EmbedText {
+                    embed: i,
+                    part,
+                    actual,
+                    max,
+                });
+            }
+        }
+        if embed.fields.len() > EMBED_FIELDS_MAX {
+            return Err(LimitViolation::FieldCount {
+                embed: i,
+                actual: embed.fields.len(),
+                max: EMBED_FIELDS_MAX,
+            });
+        }
+        for (j, field) in embed.fields.iter().enumerate() {
+            if field.name.trim().is_empty() || field.value.trim().is_empty() {
+                return Err(LimitViolation::BlankField { embed: i, field: j });
+            }
+            let name = chars(&field.name);
+            if name > FIELD_NAME_MAX {
+                return Err(LimitViolation::FieldName {
+                    embed: i,
+                    field: j,
+                    actual: name,
+                    max: FIELD_NAME_MAX,
+                });
+            }
+            let value = chars(&field.value);
+            if value > FIELD_VALUE_MAX {
+                return Err(LimitViolation::FieldValue {
+                    embed: i,
+                    field: j,
+                    actual: value,
+                    max: FIELD_VALUE_MAX,
+                });
+            }
+        }
+        total += embed.text_chars();
+    }
+    if total > MESSAGE_EMBED_CHARS_MAX {
+        return Err(LimitViolation::Total {
+            actual: total,
+            max: MESSAGE_EMBED_CHARS_MAX,
+        });
+    }
+    Ok(())
+}
+
+/// The whole digest as one or more messages, each within Discord's limits.
+///
+/// The first embed is the header (highlights, must-reads, data overview, keyword chart); then
+/// one embed per item, by category section, numbered 1..n as in the Markdown edition. A new
+/// message starts on an item boundary whenever the next embed would break the 10-embed or
+/// 6,000-char limit. The first message's `content` is the digest title (for notifications);
+/// the last embed carries the footer. `now` is the clock ages are measured against.
+pub fn digest_messages(digest: &Digest, now: DateTime<Utc>) -> Vec<DiscordMessage> {
+    let mut embeds = vec![header_embed(digest, now)];
+    let mut n = 0;
+    for (_, items) in digest.sections() {
+        for item in items {
+            n += 1;
+            embeds.push(item_embed(item, n, now));
+        }
+    }
+    if let Some(last) = embeds.last_mut() {
+        last.footer = Some(EmbedFooter {
+            text: format!("newsdesk · {} · {}", stamp(digest), funnel(digest)),
+        });
+        last.timestamp = Some(rfc3339(digest.generated_at));
+    }
+    let mut messages = pack(embeds.into_iter().map(fit_embed).collect());
+    if let Some(first) = messages.first_mut() {
+        first.content = truncate_chars(&markdown_text(&digest.title), CONTENT_MAX);
+    }
+    messages
+}
+
+/// One embed for an instant alert: the topic as author, the linked title, then source, age,
+/// score, TL;DR, why it matters and tags.
+pub fn alert_message(item: &DigestItem, topic: Option<&TopicRef>, now: DateTime<Utc>) -> DiscordMessage {
+    let topic_name = topic
+        .map(|t| truncate_chars(&plain_text(&t.name), TOPIC_MAX))
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "Alert".to_string());
+    let mut parts = vec![Part::cut(format!(
+        "{} · {}\n{}",
+        item_meta(item, now),
+        item.category.label(),
+        tldr_line(item)
+    ))];
+    parts.extend(why_part(item));
+    parts.extend(tags_part(item));
+    let embed = Embed {
+        title: Some(item_title(item)),
+        description: Some(fit_parts(parts, EMBED_DESCRIPTION_MAX)),
+        url: embed_url(&item.url),
+        color: Some(ALERT_COLOR),
+        author: Some(EmbedAuthor {
+            name: format!("⚡ {topic_name}"),
+        }),
+        footer: Some(EmbedFooter {
+            text: "newsdesk alert".to_string(),
+        }),
+        // A skewed feed clock must not date the story in the future.
+        timestamp: Some(rfc3339(item.published_at.min(now))),
+        ..Embed::default()
+    };
+    DiscordMessage {
+        content: String::new(),
+        embeds: vec![fit_embed(embed)],
+    }
+}
+
+/// A long text reply as chunks of at most `max_chars` chars (at least 1), split between lines.
+///
+/// A line longer than a chunk is split on char boundaries. A chunk that ends inside a ```
+/// code block closes it and the next chunk reopens it with the same fence (language kept),
+/// room permitting. Blank chunks are never returned; empty text gives none.
+pub fn text_chunks(text: &str, max_chars: usize) -> Vec<String> {
+    let mut chunker = Chunker::new(max_chars.max(1));
+    for line in text.lines() {
+        chunker.line(line);
+    }
+    chunker.finish()
+}
+
+/// Builds [`text_chunks`]. Invariant: while `open`, the chunk leaves room for [`FENCE_CLOSE`].
+struct Chunker {
+    max: usize,
+    chunks: Vec<String>,
+    chunk: String,
+    len: usize,
+    /// The chunk has an unclosed code fence.
+    open: bool,
+    /// The line that opened the current code block, reused to reopen it.
+    opener: String,
+}
+
+const FENCE_CLOSE: &str = "\n```";
+
+impl Chunker {
+    fn new(max: usize) -> Self {
+        Chunker {
+            max,
+            chunks: Vec::new(),
+            chunk: String::new(),
+            len: 0,
+            open: false,
+            opener: String::new(),
+        }
+    }
+
+    fn line(&mut self, line: &str) {
+        // Blank lines at the start of a chunk would only pad it.
+        if self.len == 0 && line.trim().is_empty() {
+            return;
+        }
+        let is_fence = line.trim_start().starts_with("```");
+        if self.fits(line, is_fence) {
+            self.push(line, is_fence);
+            return;
+        }
+        if self.len > 0 {
+            self.flush();
+            if self.fits(line, is_fence) {
+                self.push(line, is_fence);
+                return;
+            }
+        }
+        // Longer than a chunk: cut it char-safely. A fence line this long cannot be a real
+        // fence, so it does not open or close a block.
+        let mut rest: Vec<char> = line.chars().collect();
+        while !rest.is_empty() {
+            let reserve = if self.open { chars(FENCE_CLOSE) } else { 0 };
+            let sep = usize::from(self.len > 0);
+            let room = self.max.saturating_sub(self.len + sep + reserve);
+            if room == 0 {
+                self.flush();
+                continue;
+            }
+            let take = room.min(rest.len());
+            let piece: String = rest.drain(..take).collect();
+            self.push(&piece, false);
+        }
+    }
+
+    /// Whether `line` fits in the chunk, keeping room to close a block it leaves open.
+    fn fits(&self, line: &str, is_fence: bool) -> bool {
+        let open_after = self.open != is_fence;
+        let reserve = if open_after { chars(FENCE_CLOSE) } else { 0 };
+        let sep = usize::from(self.len > 0);
+        self.len + sep + chars(line) + reserve <= self.max
+    }
+
+    fn push(&mut self, line: &str, is_fence: bool) {
+        if self.len > 0 {
+            self.chunk.push('\n');
+            self.len += 1;
+        }
+        self.chunk.push_str(line);
+        self.len += chars(line);
+        if is_fence {
+            if !self.open {
+                self.opener = line.trim().to_string();
+            }
+            self.open = !self.open;
+        }
+    }
+
+    /// Ends the chunk (closing an open block) and starts the next (reopening it if a line
+    /// of content still fits after the fence).
+    fn flush(&mut self) {
+        let was_open = self.open;
+        if was_open {
+            self.chunk.push_str(FENCE_CLOSE);
+        }
+        let chunk = std::mem::take(&mut self.chunk);
+        if !is_blank_chunk(&chunk) {
+            self.chunks.push(chunk);
+        }
+        self.len = 0;
+        self.open = false;
+        if was_open && chars(&self.opener) + 2 + chars(FENCE_CLOSE) <= self.max {
+            let opener = self.opener.clone();
+            self.push(&opener, true);
+        }
+    }
+
+    /// The last chunk as written: a block the text itself leaves open stays open.
+    fn finish(mut self) -> Vec<String> {
+        let chunk = std::mem::take(&mut self.chunk);
+        if !is_blank_chunk(&chunk) {
+            self.chunks.push(chunk);
+        }
+        self.chunks
+    }
+}
+
+/// Nothing but whitespace and fences: an empty message, or an empty code box.
+fn is_blank_chunk(chunk: &str) -> bool {
+    chunk.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with("```")
+    })
+}
+
+fn header_embed(digest: &Digest, now: DateTime<Utc>) -> Embed {
+    let title = markdown_text(&digest.title);
+    let title = if title.is_empty() {
+        "📰 News digest".to_string()
+    } else if title.starts_with('📰') {
+        title
+    } else {
+        format!("📰 {title}")
+    };
+    let mut meta = format!("Generated {} · last {} h", stamp(digest), digest.stats.window_hours);
+    if let Some(topic) = &digest.topic {
+        meta.push_str(&format!(
+            " · topic: {}",
+            truncate_chars(&markdown_text(&topic.name), TOPIC_MAX)
+        ));
+    }
+    let mut parts = vec![Part::keep(format!("*{meta}*"))];
+    if digest.items.is_empty() {
+        parts.push(Part::keep(format!("**{}**", nothing_message(digest))));
+    } else {
+        let highlights = truncate_chars(&markdown_text(&digest.highlights), HIGHLIGHTS_MAX);
+        if !highlights.is_empty() {
+            parts.push(Part::cut(format!("**✨ Today's Highlights**\n{highlights}")));
+        }
+        parts.push(Part::cut(must_read(digest, now)));
+    }
+    let s = &digest.stats;
+    parts.push(Part::keep(format!(
+        "**📊 Data Overview**\nSources {}/{} · {} · window {} h · min score {}",
+        s.sources_ok,
+        s.sources_total,
+        article_flow(digest),
+        s.window_hours,
+        threshold(digest)
+    )));
+    if !digest.keywords.is_empty() {
+        // Not cuttable: a cut would leave the code block open.
+        parts.push(Part::keep(format!(
+            "**🔑 Top Keywords**\n```text\n{}\n```",
+            text_bars(&keyword_entries(digest, CHART_KEYWORDS), BAR_WIDTH)
+        )));
+    }
+    Embed {
+        title: Some(title),
+        description: Some(fit_parts(parts, EMBED_DESCRIPTION_MAX)),
+        color: Some(HEADER_COLOR),
+        ..Embed::default()
+    }
+}
+
+/// The top three as linked titles, each pointing at the number it is shown under below.
+fn must_read(digest: &Digest, now: DateTime<Utc>) -> String {
+    let numbers = display_numbers(digest);
+    let mut out = "**🔥 Must Read**".to_string();
+    for item in digest.must_read() {
+        let mut title = truncate_chars(&markdown_text(&item.title), MUST_READ_TITLE_MAX);
+        if title.is_empty() {
+            title = "(untitled)".to_string();
+        }
+        out.push_str(&format!(
+            "\n- **{}** · {}",
+            inline_link(&title, &item.url),
+            item_meta(item, now)
+        ));
+        if let Some(n) = numbers.get(&item.rank) {
+            out.push_str(&format!(" · → item {n}"));
+        }
+    }
+    out
+}
+
+fn item_embed(item: &DigestItem, n: usize, now: DateTime<Utc>) -> Embed {
+    let mut parts = vec![Part::cut(format!("{}\n{}", item_meta(item, now), tldr_line(item)))];
+    let summary = truncate_chars(&markdown_text(&item.summary), SUMMARY_MAX);
+    if !summary.is_empty() {
+        parts.push(Part::cut(summary));
+    }
+    let bullets: Vec<String> = item
+        .bullets
+        .iter()
+        .map(|b| truncate_chars(&markdown_text(b), BULLET_MAX))
+        .filter(|b| !b.is_empty())
+        .take(BULLETS_MAX)
+        .map(|b| format!("- {b}"))
+        .collect();
+    if !bullets.is_empty() {
+        parts.push(Part::cut(format!("**Deep dive:**\n{}", bullets.join("\n"))));
+    }
+    parts.extend(why_part(item));
+    let decoder: Vec<String> = item
+        .decoder
+        .iter()
+        .take(DECODER_MAX)
+        .map(|e| {
+            let line = format!("📖 **{}** — {}", markdown_text(&e.term), markdown_text(&e.definition));
+            truncate_chars(&line, DECODER_ENTRY_MAX)
+        })
+        .collect();
+    if !decoder.is_empty() {
+        parts.push(Part::cut(decoder.join("\n")));
+    }
+    parts.extend(tags_part(item));
+    let also: Vec<String> = also_covered(item)
+        .iter()
+        .take(ALSO_MAX)
+        .map(|(name, url)| inline_link(&truncate_chars(&markdown_text(name), ALSO_NAME_MAX), url))
+        .collect();
+    if !also.is_empty() {
+        // Not cuttable: a cut could end inside a link.
+        parts.push(Part::keep(format!("Also covered by: {}", also.join(", "))));
+    }
+    Embed {
+        title: Some(format!("{n}. {}", item_title(item))),
+        description: Some(fit_parts(parts, EMBED_DESCRIPTION_MAX)),
+        url: embed_url(&item.url),
+        color: Some(category_color(item.category)),
+        author: Some(EmbedAuthor {
+            name: item.category.label().to_string(),
+        }),
+        ..Embed::default()
+    }
+}
+
+/// "source · 3h ago · ⭐ 24/30".
+fn item_meta(item: &DigestItem, now: DateTime<Utc>) -> String {
+    format!(
+        "{} · {} · {}",
+        truncate_chars(&markdown_text(&item.source), SOURCE_MAX),
+        age(item.published_at, now),
+        score_badge(item)
+    )
+}
+
+/// "**TL;DR** …", falling back to the summary when there is no TL;DR.
+fn tldr_line(item: &DigestItem) -> String {
+    let tldr = truncate_chars(&markdown_text(&item.tldr), TLDR_MAX);
+    if tldr.is_empty() {
+        truncate_chars(&markdown_text(&item.summary), TLDR_MAX)
+    } else {
+        format!("**TL;DR** {tldr}")
+    }
+}
+
+fn why_part(item: &DigestItem) -> Option<Part> {
+    let why = truncate_chars(&markdown_text(item.why_it_matters.as_deref()?), WHY_MAX);
+    (!why.is_empty()).then(|| Part::cut(format!("💡 **Why it matters:** {why}")))
+}
+
+fn tags_part(item: &DigestItem) -> Option<Part> {
+    let tags: Vec<String> = item
+        .tags
+        .iter()
+        .map(|t| truncate_chars(&markdown_text(t), TAG_MAX))
+        .filter(|t| !t.is_empty())
+        .take(TAGS_MAX)
+        .collect();
+    (!tags.is_empty()).then(|| Part::cut(format!("🏷️ {}", tags.join(" · "))))
+}
+
+/// The item's title as embed title text, never empty.
+fn item_title(item: &DigestItem) -> String {
+    let title = markdown_text(&item.title);
+    if title.is_empty() {
+        "(untitled)".to_string()
+    } else {
+        title
+    }
+}
+
+fn category_color(category: Category) -> u32 {
+    match category {
+        Category::AiMl => 0x7C4DFF,
+        Category::Security => 0xE53935,
+        Category::Engineering => 0x00897B,
+        Category::ToolsOpenSource => 0xFB8C00,
+        Category::OpinionEssays => 0x43A047,
+        Category::Other => 0x757575,
+    }
+}
+
+/// The embed's click-through URL: http(s) only, and no longer than Discord takes.
+fn embed_url(raw: &str) -> Option<String> {
+    safe_url(raw).filter(|url| chars(url) <= EMBED_URL_MAX)
+}
+
+/// `[text](url)` for a safe, short URL; the (already escaped) text alone otherwise.
+fn inline_link(text: &str, raw_url: &str) -> String {
+    match safe_url(raw_url).filter(|url| chars(url) <= INLINE_URL_MAX) {
+        Some(url) => format!("[{text}]({url})"),
+        None => text.to_string(),
+    }
+}
+
+/// Feed text for places Discord shows verbatim (author names, footers): one clean line that
+/// cannot ping. Escaping would show its backslashes there.
+fn plain_text(raw: &str) -> String {
+    neutralize_mentions(&clean_line(raw))
+}
+
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// One paragraph of a description; `cut` parts may be shortened to fit, the others are
+/// left out whole (a cut could leave a link or code block open).
+struct Part {
+    text: String,
+    cut: bool,
+}
+
+impl Part {
+    fn cut(text: String) -> Self {
+        Part { text, cut: true }
+    }
+
+    fn keep(text: String) -> Self {
+        Part { text, cut: false }
+    }
+}
+
+/// Parts joined by blank lines, as many as fit in `max` chars, in order.
+fn fit_parts(parts: Vec<Part>, max: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for part in parts {
+        if part.text.trim().is_empty() {
+            continue;
+        }
+        let gap = if out.is_empty() { 0 } else { 2 };
+        let len = chars(&part.text);
+        let text = if used + gap + len <= max {
+            part.text
+        } else {
+            let room = max.saturating_sub(used + gap);
+            if !part.cut || room < MIN_CUT_ROOM {
+                continue;
+            }
+            truncate_chars(&part.text, room)
+        };
+        if gap > 0 {
+            out.push_str("\n\n");
+        }
+        used += gap + chars(&text);
+        out.push_str(&text);
+    }
+    out
+}
+
+/// Every part of `embed` cut to its own limit, then the description shortened until the embed
+/// fits a message alone, so packing can always place it.
+fn fit_embed(mut embed: Embed) -> Embed {
+    let cut = |text: &mut Option<String>, max: usize| {
+        if let Some(t) = text.as_mut() {
+            *t = truncate_chars(t, max);
+        }
+    };
+    cut(&mut embed.title, EMBED_TITLE_MAX);
+    cut(&mut embed.description, EMBED_DESCRIPTION_MAX);
+    embed.url = embed.url.filter(|url| chars(url) <= EMBED_URL_MAX);
+    if let Some(footer) = embed.footer.as_mut() {
+        footer.text = truncate_chars(&footer.text, FOOTER_TEXT_MAX);
+    }
+    if let Some(author) = embed.author.as_mut() {
+        author.name = truncate_chars(&author.name, AUTHOR_NAME_MAX);
+    }
+    embed.fields.truncate(EMBED_FIELDS_MAX);
+    for field in &mut embed.fields {
+        field.name = truncate_chars(&field.name, FIELD_NAME_MAX);
+        field.value = truncate_chars(&field.value, FIELD_VALUE_MAX);
+    }
+    let excess = embed.text_chars().saturating_sub(MESSAGE_EMBED_CHARS_MAX);
+    if excess > 0
+        && let Some(description) = embed.description.as_mut()
+    {
+        let keep = chars(description).saturating_sub(excess);
+        *description = truncate_chars(description, keep);
+    }
+    embed
+}
+
+/// Embeds into messages, in order, starting a new message when the next embed would break the
+/// embed-count or total-chars limit. Never yields an empty message.
+fn pack(embeds: Vec<Embed>) -> Vec<DiscordMessage> {
+    let mut messages = Vec::new();
+    let mut current: Vec<Embed> = Vec::new();
+    let mut used = 0;
+    for embed in embeds {
+        let size = embed.text_chars();
+        if !current.is_empty() && (current.len() == EMBEDS_PER_MESSAGE_MAX || used + size > MESSAGE_EMBED_CHARS_MAX) {
+            messages.push(DiscordMessage {
+                content: String::new(),
+                embeds: std::mem::take(&mut current),
+            });
+            used = 0;
+        }
+        used += size;
+        current.push(embed);
+    }
+    if !current.is_empty() {
+        messages.push(DiscordMessage {
+            content: String::new(),
+            embeds: current,
+        });
+    }
+    messages
+}
+
+fn chars(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// `text` cut to at most `max` chars on a char boundary, ending in "…" when it was cut.
+/// Works on escaped Markdown: a dangling escape backslash is dropped rather than left to
+/// escape the "…" (or, inside link text, the closing bracket).
+fn truncate_chars(text: &str, max: usize) -> String {
+    if chars(text) <= max {
+        return text.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.truncate(out.trim_end().len());
+    let backslashes = out.chars().rev().take_while(|&c| c == '\\').count();
+    if backslashes % 2 == 1 {
+        out.pop();
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::digest::render::fixture;
+
+    fn all_text(messages: &[DiscordMessage]) -> String {
+        let mut out = String::new();
+        for m in messages {
+            out.push_str(&m.content);
+            out.push('\n');
+            for e in &m.embeds {
+                for s in [&e.title, &e.description, &e.url].into_iter().flatten() {
+                    out.push_str(s);
+                    out.push('\n');
+                }
+                if let Some(f) = &e.footer {
+                    out.push_str(&f.text);
+                    out.push('\n');
+                }
+                if let Some(a) = &e.author {
+                    out.push_str(&a.name);
+                    out.push('\n');
+                }
+            }
+        }
+        out
+    }
+
+    /// A digest of `n` items spread over every category, each with a unique "Story NN" title.
+    fn big_digest(n: u32, summary_len: usize) -> Digest {
+        let mut d = fixture::digest();
+        let template = d.items[1].clone();
+        d.items = (1..=n)
+            .map(|rank| {
+                let mut item = template.clone();
+                item.rank = rank;
+                item.title = format!("Story {rank:02} {}", "about a long headline ".repeat(6));
+                item.summary = "A sentence that goes on. ".repeat(summary_len / 25);
+                item.tldr = "The short version of it, which is still quite long. ".repeat(8);
+                item.category = Category::ALL[rank as usize % Category::ALL.len()];
+                item
+            })
+            .collect();
+        d.stats.selected = n;
+        d
+    }
+
+    /// Item embeds (all but the header) across messages, in order.
+    fn item_embeds(messages: &[DiscordMessage]) -> Vec<&Embed> {
+        messages.iter().flat_map(|m| &m.embeds).skip(1).collect()
+    }
+
+    #[test]
+    fn big_digest_splits_within_limits_keeping_every_item_once_in_order() {
+        let d = big_digest(25, 2_000);
+        let messages = digest_messages(&d, fixture::now());
+        assert!(messages.len() > 2, "{} messages", messages.len());
+        for (i, m) in messages.iter().enumerate() {
+            assert_eq!(check_limits(m), Ok(()), "message {i}");
+            assert!(!m.embeds.is_empty());
+        }
+        let expected: Vec<u32> = d
+            .sections()
+            .iter()
+            .flat_map(|(_, items)| items.iter().map(|i| i.rank))
+            .collect();
+        let items = item_embeds(&messages);
+        assert_eq!(items.len(), 25);
+        for (k, (embed, rank)) in items.iter().zip(&expected).enumerate() {
+            let title = embed.title.as_deref().unwrap_or_default();
+            assert!(title.starts_with(&format!("{}. Story {rank:02} ", k + 1)), "{title}");
+        }
+        let text = all_text(&messages);
+        for rank in 1..=25 {
+            assert_eq!(text.matches(&format!(". Story {rank:02} ")).count(), 1, "story {rank}");
+        }
+        // Header first, footer only on the very last embed.
+        assert_eq!(
+            messages[0].embeds[0].title.as_deref(),
+            Some("📰 AI Daily Digest — 2026-04-16")
+        );
+        let footers = messages
+            .iter()
+            .flat_map(|m| &m.embeds)
+            .filter(|e| e.footer.is_some())
+            .count();
+        assert_eq!(footers, 1);
+        assert!(
+            messages
+                .last()
+                .and_then(|m| m.embeds.last())
+                .and_then(|e| e.footer.as_ref())
+                .is_some()
+        );
+        // Only the first message carries content.
+        assert_eq!(messages[0].content, "📰 AI Daily Digest — 2026-04-16");
+        assert!(messages[1..].iter().all(|m| m.content.is_empty()));
+    }
+
+    #[test]
+    fn many_short_items_split_at_ten_embeds() {
+        let mut d = big_digest(25, 0);
+        for item in &mut d.items {
+            item.title = format!("Story {:02}", item.rank);
+            item.tldr = "Short.".to_string();
+            item.bullets.clear();
+            item.decoder.clear();
+        }
+        let messages = digest_messages(&d, fixture::now());
+        // 26 embeds, all small: 10 + 10 + 6.
+        let sizes: Vec<usize> = messages.iter().map(|m| m.embeds.len()).collect();
+        assert_eq!(sizes, vec![10, 10, 6]);
+        assert!(messages.iter().all(|m| check_limits(m).is_ok()));
+    }
+
+    #[test]
+    fn huge_multibyte_item_is_cut_within_every_limit() {
+        let mut d = fixture::digest();
+        let huge = "日本語のニュース 🚀🔥 ".repeat(1_000);
+        assert!(huge.chars().count() >= 10_000);
+        for item in &mut d.items {
+            item.title = huge.clone();
+            item.summary = huge.clone();
+            item.tldr = huge.clone();
+            item.source = huge.clone();
+            item.why_it_matters = Some(huge.clone());
+            item.tags = vec![huge.clone(); 30];
+            item.bullets = vec![huge.clone(); 30];
+        }
+        d.highlights = huge.clone();
+        d.title = huge.clone();
+        let messages = digest_messages(&d, fixture::now());
+        for m in &messages {
+            assert_eq!(check_limits(m), Ok(()));
+            assert!(m.content.chars().count() <= CONTENT_MAX);
+        }
+        let items = item_embeds(&messages);
+        assert_eq!(items.len(), d.items.len());
+        for e in items {
+            let title = e.title.as_deref().unwrap_or_default();
+            assert!(
+                title.chars().count() <= EMBED_TITLE_MAX && title.chars().count() > 240,
+                "{title}"
+            );
+            assert!(title.ends_with('…'));
+            assert!(e.description.as_deref().unwrap_or_default().chars().count() <= EMBED_DESCRIPTION_MAX);
+        }
+        let alert = alert_message(&d.items[0], d.topic.as_ref(), fixture::now());
+        assert_eq!(check_limits(&alert), Ok(()));
+    }
+
+    #[test]
+    fn truncation_is_char_safe_and_never_leaves_a_dangling_escape() {
+        assert_eq!(truncate_chars("héllo wörld", 6), "héllo…");
+        assert_eq!(truncate_chars("short", 5), "short");
+        assert_eq!(truncate_chars("🚀🚀🚀🚀", 3), "🚀🚀…");
+        assert_eq!(truncate_chars("abc", 0), "");
+        // "ab\[" cut after the backslash would escape the ellipsis.
+        assert_eq!(truncate_chars("ab\\[cdef", 4), "ab…");
+        assert_eq!(truncate_chars("ab\\\\cdef", 5), "ab\\\\…");
+    }
+
+    #[test]
+    fn hostile_text_cannot_ping_or_fake_links() {
+        let mut d = fixture::digest();
+        d.title = "@everyone digest <@123>".to_string();
+        d.highlights = "Look @here [click](http://evil.example)".to_string();
+        d.items[0].title = "@everyone [click](http://evil.example) <@123> <@&1> <#1>".to_string();
+        d.items[0].summary = "@everyone read [click](http://evil.example) <@123>".to_string();
+        d.items[0].tldr = "<@&1> now".to_string();
+        let topic = TopicRef {
+            slug: "x".to_string(),
+            name: "@everyone <@123>".to_string(),
+        };
+        let mut messages = digest_messages(&d, fixture::now());
+        messages.push(alert_message(&d.items[0], Some(&topic), fixture::now()));
+        let text = all_text(&messages);
+        assert!(!text.contains("@everyone"));
+        assert!(!text.contains("@here"));
+        assert!(!text.contains("<@123>"));
+        assert!(!text.contains("<@&1>"));
+        assert!(!text.contains("[click](http://evil.example)"));
+        assert!(text.contains("\\[click\\](http://evil.example)"));
+        // The fixture's escape sequences and javascript: URL do not get through.
+        assert!(!text.contains('\u{1b}'));
+        assert!(!text.contains("pwned"));
+        assert!(!text.contains("javascript:"));
+        assert!(!messages[0].content.contains("@everyone"));
+    }
+
+    #[test]
+    fn fixture_digest_layout() {
+        let messages = digest_messages(&fixture::digest(), fixture::now());
+        assert!(messages.iter().all(|m| check_limits(m).is_ok()));
+        let header = &messages[0].embeds[0];
+        let desc = header.description.as_deref().unwrap_or_default();
+        assert!(desc.starts_with("*Generated 2026-04-16 14:01 UTC · last 24 h · topic: LLMs*"));
+        assert!(desc.contains("**✨ Today's Highlights**\nChips, local training"));
+        assert!(desc.contains(
+            "- **[Jensen Huang – TPU competition, why we should sell chips to China, & Nvidia’s supply chain moat](https://www.dwarkesh.com/p/jensen-huang)** · dwarkesh.com · 22h ago · ⭐ 29/30 · → item 7"
+        ));
+        assert!(desc.contains("Sources 89/92 · 2542 fetched → 26 in window → 21 stories → 7 selected · window 24 h"));
+        assert!(desc.contains("```text\n"));
+        assert!(desc.contains("ai │ ████████████████████ 3"));
+        assert!(desc.ends_with("\n```"));
+        assert_eq!(header.color, Some(HEADER_COLOR));
+
+        let items = item_embeds(&messages);
+        assert_eq!(items.len(), 7);
+        let first = items[0];
+        assert_eq!(
+            first.title.as_deref(),
+            Some("1. Writing an LLM from scratch, part 32k – Interventions: gradient accumulation")
+        );
+        assert_eq!(
+            first.url.as_deref(),
+            Some("https://www.gilesthomas.com/2026/04/llm-from-scratch-32k")
+        );
+        assert_eq!(first.author.as_ref().map(|a| a.name.as_str()), Some("🤖 AI / ML"));
+        assert_eq!(first.color, Some(category_color(Category::AiMl)));
+        let body = first.description.as_deref().unwrap_or_default();
+        assert!(
+            body.starts_with("gilesthomas.com · 18h ago · ⭐ 28/30\n**TL;DR** "),
+            "{body}"
+        );
+        assert!(body.contains("**Deep dive:**\n- First key point of the piece.\n- Second key point"));
+        assert!(body.contains("💡 **Why it matters:** It changes"));
+        assert!(body.contains("📖 **LLM** — large language model"));
+        assert!(body.contains("🏷️ LLM · Training · ai"));
+        assert!(body.ends_with(
+            "Also covered by: [Hacker News](https://news.ycombinator.com/item?id=1), \\[bad\\](http://evil)"
+        ));
+        // The javascript: item has no link at all.
+        let evil = items[3];
+        assert!(
+            evil.title
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("4. Breaking: @\u{200B}everyone")
+        );
+        assert_eq!(evil.url, None);
+        // A future publication date reads "just now".
+        assert!(
+            items[2]
+                .description
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("wikipedia.org · just now")
+        );
+
+        let last = items[6];
+        assert!(last.title.as_deref().unwrap_or_default().starts_with("7. Jensen Huang"));
+        assert_eq!(
+            last.footer.as_ref().map(|f| f.text.as_str()),
+            Some("newsdesk · 2026-04-16 14:01 UTC · Scanned 89 sources → 2542 articles → selected 7")
+        );
+        assert_eq!(last.timestamp.as_deref(), Some("2026-04-16T14:01:00Z"));
+    }
+
+    #[test]
+    fn empty_digest_is_one_header_message() {
+        let messages = digest_messages(&fixture::empty_digest(), fixture::now());
+        assert_eq!(messages.len(), 1);
+        assert_eq!(messages[0].embeds.len(), 1);
+        assert_eq!(check_limits(&messages[0]), Ok(()));
+        let header = &messages[0].embeds[0];
+        let desc = header.description.as_deref().unwrap_or_default();
+        assert!(desc.contains("**Nothing above the threshold in the last 24 h"));
+        assert!(desc.contains("Sources 89/92"));
+        assert!(!desc.contains("Must Read"));
+        assert!(header.footer.is_some());
+    }
+
+    #[test]
+    fn json_uses_discord_field_names() {
+        let message = DiscordMessage {
+            content: String::new(),
+            embeds: vec![Embed {
+                title: Some("t".to_string()),
+                url: Some("https://example.com/".to_string()),
+                color: Some(0x123456),
+                footer: Some(EmbedFooter { text: "f".to_string() }),
+                author: Some(EmbedAuthor { name: "a".to_string() }),
+                timestamp: Some("2026-04-16T14:01:00Z".to_string()),
+                ..Embed::default()
+            }],
+        };
+        let json = serde_json::to_value(&message).unwrap_or_default();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "embeds": [{
+                    "title": "t",
+                    "url": "https://example.com/",
+                    "color": 0x123456,
+                    "footer": {"text": "f"},
+                    "author": {"name": "a"},
+                    "timestamp": "2026-04-16T14:01:00Z"
+                }]
+            })
+        );
+
+        let with_fields = DiscordMessage {
+            content: "hi".to_string(),
+            embeds: vec![Embed {
+                description: Some("d".to_string()),
+                fields: vec![EmbedField {
+                    name: "n".to_string(),
+                    value: "v".to_string(),
+                    inline: true,
+                }],
+                ..Embed::default()
+            }],
+        };
+        let json = serde_json::to_value(&with_fields).unwrap_or_default();
+        assert_eq!(json["content"], "hi");
+        assert_eq!(json["embeds"][0]["description"], "d");
+        assert_eq!(
+            json["embeds"][0]["fields"],
+            serde_json::json!([{"name": "n", "value": "v", "inline": true}])
+        );
+        assert!(json["embeds"][0].get("title").is_none());
+
+        // What Discord sends back (with extra keys) reads into the same structs.
+        let echoed = r#"{"id":"1","content":"hi","embeds":[{"type":"rich","description":"d",
+            "fields":[{"name":"n","value":"v","inline":true}]}]}"#;
+        let parsed: DiscordMessage = serde_json::from_str(echoed).unwrap_or_default();
+        assert_eq!(parsed, with_fields);
+    }
+
+    #[test]
+    fn check_limits_catches_each_violation() {
+        let text = |n: usize| "é".repeat(n);
+        let embed = |f: &dyn Fn(&mut Embed)| {
+            let mut e = Embed {
+                title: Some("ok".to_string()),
+                ..Embed::default()
+            };
+            f(&mut e);
+            DiscordMessage {
+                content: String::new(),
+                embeds: vec![e],
+            }
+        };
+        assert_eq!(check_limits(&DiscordMessage::default()), Err(LimitViolation::Empty));
+        assert_eq!(
+            check_limits(&DiscordMessage {
+                content: text(2_001),
+                embeds: Vec::new()
+            }),
+            Err(LimitViolation::Content {
+                actual: 2_001,
+                max: 2_000
+            })
+        );
+        // Chars, not bytes: 2,000 two-byte chars are fine.
+        assert!(
+            check_limits(&DiscordMessage {
+                content: text(2_000),
+                embeds: Vec::new()
+            })
+            .is_ok()
+        );
+        assert_eq!(
+            check_limits(&DiscordMessage {
+                content: String::new(),
+                embeds: vec![Embed::default(); 11]
+            }),
+            Err(LimitViolation::EmbedCount { actual: 11, max: 10 })
+        );
+        let part = |e: LimitViolation| match e {
+            LimitViolation::EmbedText { part, actual, max, .. } => Some((part, actual, max)),
+            _ => None,
+        };
+        // (how to break it, which part, chars it then has, limit)
+        type Case<'a> = (&'a dyn Fn(&mut Embed), EmbedPart, usize, usize);
+        let cases: [Case<'_>; 5] = [
+            (&|e| e.title = Some(text(257)), EmbedPart::Title, 257, 256),
+            (
+                &|e| e.description = Some(text(4_097)),
+                EmbedPart::Description,
+                4_097,
+                4_096,
+            ),
+            (
+                &|e| e.url = Some(format!("https://e.com/{}", "a".repeat(2_048))),
+                EmbedPart::Url,
+                2_062,
+                2_048,
+            ),
+            (
+                &|e| e.footer = Some(EmbedFooter { text: text(2_049) }),
+                EmbedPart::FooterText,
+                2_049,
+                2_048,
+            ),
+            (
+                &|e| e.author = Some(EmbedAuthor { name: text(257) }),
+                EmbedPart::AuthorName,
+                257,
+                256,
+            ),
+        ];
+        for (set, want, actual, max) in cases {
+            let err = check_limits(&embed(set)).err();
+            assert_eq!(err.clone().and_then(part), Some((want, actual, max)), "{err:?}");
+        }
+        let field = |name: String, value: String| EmbedField {
+            name,
+            value,
+            inline: false,
+        };
+        assert_eq!(
+            check_limits(&embed(&|e| e.fields = vec![field("n".into(), "v".into()); 26])),
+            Err(LimitViolation::FieldCount {
+                embed: 0,
+                actual: 26,
+                max: 25
+            })
+        );
+        assert_eq!(
+            check_limits(&embed(
+                &|e| e.fields = vec![field("n".into(), "v".into()), field(" ".into(), "v".into())]
+            )),
+            Err(LimitViolation::BlankField { embed: 0, field: 1 })
+        );
+        assert_eq!(
+            check_limits(&embed(&|e| e.fields = vec![field(text(257), "v".into())])),
+            Err(LimitViolation::FieldName {
+                embed: 0,
+                field: 0,
+                actual: 257,
+                max: 256
+            })
+        );
+        assert_eq!(
+            check_limits(&embed(&|e| e.fields = vec![field("n".into(), text(1_025))])),
+            Err(LimitViolation::FieldValue {
+                embed: 0,
+                field: 0,
+                actual: 1_025,
+                max: 1_024
+            })
+        );
+        // Each embed within its own limits, 2 × 4,000 together too much.
+        let big = Embed {
+            description: Some(text(4_000)),
+            ..Embed::default()
+        };
+        let err = check_limits(&DiscordMessage {
+            content: String::new(),
+            embeds: vec![big.clone(), big],
+        });
+        assert_eq!(
+            err,
+            Err(LimitViolation::Total {
+                actual: 8_000,
+                max: 6_000
+            })
+        );
+        assert!(err.err().is_some_and(|e| e.to_string().contains("8000")));
+    }
+
+    #[test]
+    fn alert_message_shape() {
+        let d = fixture::digest();
+        let item = &d.items[1];
+        let alert = alert_message(item, d.topic.as_ref(), fixture::now());
+        assert_eq!(check_limits(&alert), Ok(()));
+        assert!(alert.content.is_empty());
+        assert_eq!(alert.embeds.len(), 1);
+        let e = &alert.embeds[0];
+        assert_eq!(e.author.as_ref().map(|a| a.name.as_str()), Some("⚡ LLMs"));
+        assert_eq!(
+            e.title.as_deref(),
+            Some("Writing an LLM from scratch, part 32k – Interventions: gradient accumulation")
+        );
+        assert_eq!(
+            e.url.as_deref(),
+            Some("https://www.gilesthomas.com/2026/04/llm-from-scratch-32k")
+        );
+        let body = e.description.as_deref().unwrap_or_default();
+        assert!(
+            body.starts_with("gilesthomas.com · 18h ago · ⭐ 28/30 · 🤖 AI / ML\n**TL;DR** "),
+            "{body}"
+        );
+        assert!(body.contains("💡 **Why it matters:**"));
+        assert!(body.ends_with("🏷️ LLM · Training · ai"));
+        assert_eq!(e.timestamp.as_deref(), Some("2026-04-15T20:01:00Z"));
+        // Without a topic the author still says what it is; a future date is clamped to now.
+        let future = &d.items[6];
+        let alert = alert_message(future, None, fixture::now());
+        assert_eq!(
+            alert.embeds[0].author.as_ref().map(|a| a.name.as_str()),
+            Some("⚡ Alert")
+        );
+        assert_eq!(alert.embeds[0].timestamp.as_deref(), Some("2026-04-16T14:01:00Z"));
+    }
+
+    #[test]
+    fn text_chunks_split_on_lines() {
+        assert!(text_chunks("", 10).is_empty());
+        assert!(text_chunks("\n\n  \n", 10).is_empty());
+        assert_eq!(text_chunks("short", 100), vec!["short"]);
+        let text = (1..=30).map(|i| format!("line {i}")).collect::<Vec<_>>().join("\n");
+        let chunks = text_chunks(&text, 50);
+        assert!(chunks.len() > 1);
+        assert!(chunks.iter().all(|c| c.chars().count() <= 50 && !c.trim().is_empty()));
+        // Nothing lost or reordered: the lines come back joined.
+        assert_eq!(chunks.join("\n"), text);
+        // Chunks end between lines, never mid-line.
+        assert!(chunks.iter().all(|c| c.lines().all(|l| l.starts_with("line "))));
+    }
+
+    #[test]
+    fn text_chunks_hard_split_long_lines_char_safely() {
+        let line = "日本語🚀".repeat(100);
+        let chunks = text_chunks(&format!("before\n{line}\nafter"), 37);
+        assert!(
+            chunks.iter().all(|c| c.chars().count() <= 37 && !c.is_empty()),
+            "{chunks:?}"
+        );
+        assert_eq!(chunks.concat().replace('\n', ""), format!("before{line}after"));
+        assert_eq!(text_chunks("abcdef", 0), vec!["a", "b", "c", "d", "e", "f"]);
+    }
+
+    #[test]
+    fn text_chunks_close_and_reopen_code_blocks() {
+        let code: Vec<String> = (1..=20).map(|i| format!("let x{i} = {i};")).collect();
+        let text = format!("Here is code:\n```rust\n{}\n```\nDone.", code.join("\n"));
+        let chunks = text_chunks(&text, 80);
+        assert!(chunks.len() > 2, "{chunks:?}");
+        for c in &chunks {
+            assert!(c.chars().count() <= 80, "{c}");
+            // Every chunk has balanced fences, so each renders on its own.
+            assert_eq!(c.matches("```").count() % 2, 0, "{c}");
+        }
+        for c in &chunks[1..chunks.len() - 1] {
+            assert!(c.starts_with("```rust\n"), "{c}");
+            assert!(c.ends_with("\n```"), "{c}");
+        }
+        assert!(chunks[0].starts_with("Here is code:\n```rust\nlet x1 = 1;"));
+        assert!(chunks.last().is_some_and(|c| c.ends_with("Done.")));
+        // Every code line is there exactly once.
+        let all = chunks.join("\n");
+        for line in &code {
+            assert_eq!(all.matches(&format!("{line}\n")).count(), 1, "{line}");
+        }
+    }
+}
