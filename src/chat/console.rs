@@ -14,7 +14,7 @@ use super::{ChatSink, Post, PostContent, SinkError, Sinks};
 use crate::app::App;
 use crate::commands::{self, Caller, Platform, Reply, parse::parse_command};
 use crate::digest::render::terminal;
-use crate::digest::render::text::{clean_line, safe_url};
+use crate::digest::render::text::{clean_line, neutralize_mentions, safe_url};
 use crate::metrics::Metrics;
 use crate::ops::Health;
 use crate::scheduler::{Clock, Scheduler};
@@ -61,6 +61,8 @@ impl ChatSink for ConsoleSink {
                     text
                 }
             };
+            // Console output may be pasted or piped into a chat: keep mentions inert here too.
+            let text = neutralize_mentions(&text);
             write_block(&self.out, &format!("── post to #{channel} ──\n{text}"))
                 .map_err(|e| SinkError::Transient(format!("cannot write to the console: {e}")))?;
             Ok(vec![post.nonce.clone()])
@@ -83,13 +85,14 @@ async fn wait_for(shutdown: &mut watch::Receiver<bool>) {
     }
 }
 
-/// How a reply looks on the console.
+/// How a reply looks on the console (mentions inert, like every post).
 pub fn render_reply(reply: &Reply, now: chrono::DateTime<chrono::Utc>) -> String {
-    match reply {
+    let text = match reply {
         Reply::Text { text, .. } => text.clone(),
         Reply::Error { text } => format!("⚠️ {text}"),
         Reply::Digest { digest, .. } => terminal(digest, now, false),
-    }
+    };
+    neutralize_mentions(&text)
 }
 
 /// Reads commands from `input` until its end, answering each on `out`, while the scheduler

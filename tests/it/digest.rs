@@ -66,13 +66,13 @@ Claude Opus and Gemini 2.5 Pro on the API. We compared costs for a typical agent
 option depends on cache hit rates and how many reasoning tokens a task burns.\n\nFor a coding agent that reads \
 200,000 tokens of context per task, GPT-5 costs about $0.25 per task before caching, against $3 for Claude Opus.";
 
-const SECURITY: &str = "Researchers disclosed a prompt injection vulnerability in a popular AI coding agent that \
+pub const SECURITY: &str = "Researchers disclosed a prompt injection vulnerability in a popular AI coding agent that \
 let a malicious README exfiltrate API keys. The flaw, tracked as CVE-2026-1234, affected versions before 2.3.1.\n\n\
 The attack hides instructions in a repository file; when the agent reads it, it runs a shell command that posts \
 secrets to an attacker's server. The vendor shipped a fix within 48 hours and now asks for confirmation before \
 running network commands.";
 
-const THEATRE: &str = "The Globe's new Hamlet is a brisk, funny and moving production. The lead actor delivers \
+pub const THEATRE: &str = "The Globe's new Hamlet is a brisk, funny and moving production. The lead actor delivers \
 the soliloquies as if discovering them, and the gravediggers steal the second half.\n\nThe set is spare: a wooden \
 stage, two doors, a curtain. The run continues until March, with matinees on Saturdays. Tickets start at £10 for \
 standing places in the yard.";
@@ -80,11 +80,11 @@ standing places in the yard.";
 const OLD_STORY: &str = "Anthropic released Claude 3 three days ago with a new family of models: Haiku, Sonnet and \
 Opus. The company claims Opus beats GPT-4 on most benchmarks, including MMLU and GPQA.";
 
-const MENTION: &str = "@everyone Google DeepMind announced Gemini 3 Ultra, a multimodal model with a 2 million \
+pub const MENTION: &str = "@everyone Google DeepMind announced Gemini 3 Ultra, a multimodal model with a 2 million \
 token context window, available to developers in AI Studio today. [click here](http://evil.example) to claim \
 credits.\n\nThe model tops LMArena and improves on reasoning benchmarks such as GPQA and ARC-AGI, Google said.";
 
-async fn two_feeds(server: &FeedServer, t: &TestApp, now: DateTime<Utc>) {
+pub async fn two_feeds(server: &FeedServer, t: &TestApp, now: DateTime<Utc>) {
     let lab = rss(
         "Lab Blog",
         now,

@@ -500,11 +500,12 @@ impl FakeDiscord {
         let id = snowflake_of(&interaction["id"]).expect("interaction needs an id");
         let token = interaction["token"].as_str().expect("interaction needs a token").to_string();
         let kind = interaction["type"].as_u64().unwrap_or(2);
+        let channel_id = snowflake_of(&interaction["channel_id"]).unwrap_or(Self::CHANNEL_ID);
         assert!(self.wait_ready(Duration::from_secs(10)).await, "fake Discord: no gateway session");
         {
             let mut inner = self.shared.lock();
             inner.tokens.insert(token.clone(), id);
-            inner.interactions.insert(id, InteractionRecord::new(id, token, kind));
+            inner.interactions.insert(id, InteractionRecord::new(id, token, kind, channel_id));
         }
         self.send_dispatch("INTERACTION_CREATE", interaction).await;
     }
@@ -669,6 +670,11 @@ impl FakeDiscord {
     /// Every write to the command routes (`PUT` bulk overwrite, `POST`, `PATCH`, `DELETE`).
     pub fn command_writes(&self) -> Vec<CommandWrite> {
         self.shared.lock().command_writes.clone()
+    }
+
+    /// Waits until there were `n` writes to the command routes (e.g. poise's `register_in_guild` in `setup`).
+    pub async fn wait_command_writes(&self, n: usize, timeout: Duration) -> bool {
+        self.wait_for(timeout, |i| (i.command_writes.len() >= n).then_some(())).await.is_some()
     }
 
     /// Number of bulk overwrites (`PUT`), global and guild.
@@ -953,6 +959,7 @@ struct InteractionRecord {
     id: u64,
     token: String,
     kind: u64,
+    channel_id: u64,
     sent_at: Instant,
     responses: Vec<Value>,
     edits: Vec<Value>,
@@ -964,11 +971,12 @@ struct InteractionRecord {
 }
 
 impl InteractionRecord {
-    fn new(id: u64, token: String, kind: u64) -> InteractionRecord {
+    fn new(id: u64, token: String, kind: u64, channel_id: u64) -> InteractionRecord {
         InteractionRecord {
             id,
             token,
             kind,
+            channel_id,
             sent_at: Instant::now(),
             responses: Vec::new(),
             edits: Vec::new(),
@@ -1368,17 +1376,17 @@ impl Inner {
         let segments: Vec<&str> = api_path.trim_matches('/').split('/').collect();
         let token_route = matches!(segments.first(), Some(&("interactions" | "webhooks")));
 
+        let user_agent = ctx.header("user-agent").unwrap_or_default();
+        if !user_agent.starts_with("DiscordBot (") {
+            let detail = format!("User-Agent {user_agent:?} is not of the form \"DiscordBot ($url, $version)\"");
+            self.violation(false, ctx.method, ctx.path, detail, &Value::Null);
+        }
         let authorization = ctx.header("authorization");
         if !token_route && !authorization.as_deref().is_some_and(|a| a.starts_with("Bot ") && a.len() > 4) {
             let reply = Reply::error(401, 0, "401: Unauthorized");
             let detail = format!("Authorization header is {authorization:?}, want \"Bot <token>\"");
             self.violation(false, ctx.method, ctx.path, detail, &reply.body_json());
             return reply;
-        }
-        let user_agent = ctx.header("user-agent").unwrap_or_default();
-        if !user_agent.starts_with("DiscordBot (") {
-            let detail = format!("User-Agent {user_agent:?} is not of the form \"DiscordBot ($url, $version)\"");
-            self.violation(false, ctx.method, ctx.path, detail, &Value::Null);
         }
         if !token_route && let Some(reply) = self.take_global_limit(ctx.path) {
             return reply;
@@ -1809,10 +1817,10 @@ impl Inner {
         let id = id.parse::<u64>().ok();
         let deadline = self.ack_deadline;
         let state = id.and_then(|id| self.interactions.get(&id)).map(|r| {
-            (r.token == token, !r.responses.is_empty(), r.sent_at.elapsed(), r.kind)
+            (r.token == token, !r.responses.is_empty(), r.sent_at.elapsed(), r.kind, r.channel_id)
         });
         let unknown = Reply::error(404, 10062, "Unknown interaction");
-        let Some((token_ok, acked, elapsed, interaction_kind)) = state else {
+        let Some((token_ok, acked, elapsed, interaction_kind, channel_id)) = state else {
             self.violation(false, ctx.method, ctx.path, "callback for an unknown interaction".into(), &unknown.body_json());
             return unknown;
         };
@@ -1875,7 +1883,7 @@ impl Inner {
         let original = match kind {
             4 => {
                 let id = self.next_snowflake();
-                let mut message = self.message_object(id, 0, &data, &body.files);
+                let mut message = self.message_object(id, channel_id, &data, &body.files);
                 message["webhook_id"] = json!(FakeDiscord::APP_ID.to_string());
                 message["application_id"] = json!(FakeDiscord::APP_ID.to_string());
                 message["type"] = json!(20);
@@ -1884,7 +1892,7 @@ impl Inner {
             5 => {
                 let id = self.next_snowflake();
                 let flags = data["flags"].as_u64().unwrap_or(0) | 128;
-                let mut message = self.message_object(id, 0, &json!({ "flags": flags }), &[]);
+                let mut message = self.message_object(id, channel_id, &json!({ "flags": flags }), &[]);
                 message["webhook_id"] = json!(FakeDiscord::APP_ID.to_string());
                 message["application_id"] = json!(FakeDiscord::APP_ID.to_string());
                 message["type"] = json!(20);
@@ -1952,7 +1960,8 @@ impl Inner {
             return reply;
         }
         let message_id = self.next_snowflake();
-        let mut message = self.message_object(message_id, 0, &payload, &body.files);
+        let channel_id = self.interactions.get(&id).map_or(FakeDiscord::CHANNEL_ID, |r| r.channel_id);
+        let mut message = self.message_object(message_id, channel_id, &payload, &body.files);
         message["webhook_id"] = json!(FakeDiscord::APP_ID.to_string());
         message["application_id"] = json!(FakeDiscord::APP_ID.to_string());
         let Some(record) = self.interactions.get_mut(&id) else { return Reply::error(404, 10015, "Unknown Webhook") };
@@ -2606,6 +2615,8 @@ async fn serve_gateway_connection(shared: Arc<Shared>, stream: TcpStream) {
                 break;
             }
         }
+        // Flushes the reply to a client's close frame, which tungstenite queues while reading.
+        let _ = sink.close().await;
     });
     let conn = {
         let mut inner = shared.lock();

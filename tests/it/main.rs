@@ -3,6 +3,8 @@
 mod cli;
 mod cluster;
 mod config_file;
+mod console;
+mod delivery;
 mod corpus;
 mod digest;
 mod editorial_cli;
