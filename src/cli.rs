@@ -116,9 +116,7 @@ pub fn init_tracing(cli: &Cli, settings: Option<&Settings>) {
     if matches!(cli.command, Command::Run { .. }) {
         verbosity = verbosity.max(1);
     }
-    let format = settings
-        .and_then(|s| s.ops.log_format.parse().ok())
-        .unwrap_or_default();
+    let format = settings.and_then(|s| s.ops.log_format.parse().ok()).unwrap_or_default();
     crate::telemetry::init(verbosity, format);
 }
 

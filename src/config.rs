@@ -358,7 +358,10 @@ impl Settings {
             );
         }
         if d.default_timezone.parse::<chrono_tz::Tz>().is_err() {
-            return invalid("delivery.default_timezone", "must be an IANA timezone such as `Europe/Berlin`");
+            return invalid(
+                "delivery.default_timezone",
+                "must be an IANA timezone such as `Europe/Berlin`",
+            );
         }
         if d.default_min_score > 30 {
             return invalid("delivery.default_min_score", "must be between 0 and 30");

@@ -201,7 +201,10 @@ impl Scheduler {
             }
         }
         if let Ok(sources) = self.app.store.list_sources().await {
-            let failing = sources.iter().filter(|s| s.failures > 0 && s.disabled_at.is_none()).count();
+            let failing = sources
+                .iter()
+                .filter(|s| s.failures > 0 && s.disabled_at.is_none())
+                .count();
             self.metrics.set_sources(failing, sources.len());
         }
     }
@@ -391,11 +394,19 @@ impl Scheduler {
             PostContent::Digest { .. } => "digest",
             PostContent::Alert { .. } => "alert",
         };
-        let nonce = match store.begin_delivery(sub.id, item, &nonce_for(sub.id, item), now).await? {
+        let nonce = match store
+            .begin_delivery(sub.id, item, &nonce_for(sub.id, item), now)
+            .await?
+        {
             DeliveryStart::AlreadySent | DeliveryStart::Failed => return Ok(Outcome::Skipped),
             DeliveryStart::Proceed { nonce, attempts } => {
                 if attempts > 1 {
-                    tracing::info!(subscription = sub.id, item, attempts, "retrying a delivery with its nonce");
+                    tracing::info!(
+                        subscription = sub.id,
+                        item,
+                        attempts,
+                        "retrying a delivery with its nonce"
+                    );
                 }
                 if attempts > MAX_ATTEMPTS {
                     store

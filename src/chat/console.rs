@@ -48,7 +48,10 @@ impl ChatSink for ConsoleSink {
                 PostContent::Alert { item, topic } => {
                     let mut text = format!(
                         "⚡ {}{}\n{}\n{} · ⭐ {}/30\n{}",
-                        topic.as_ref().map(|t| format!("[{}] ", clean_line(&t.name))).unwrap_or_default(),
+                        topic
+                            .as_ref()
+                            .map(|t| format!("[{}] ", clean_line(&t.name)))
+                            .unwrap_or_default(),
                         clean_line(&item.title),
                         safe_url(&item.url).unwrap_or_default(),
                         clean_line(&item.source),
@@ -71,7 +74,9 @@ impl ChatSink for ConsoleSink {
 }
 
 fn write_block(out: &Output, text: &str) -> std::io::Result<()> {
-    let mut out = out.lock().map_err(|_| std::io::Error::other("console output lock poisoned"))?;
+    let mut out = out
+        .lock()
+        .map_err(|_| std::io::Error::other("console output lock poisoned"))?;
     writeln!(out, "{}", text.trim_end())?;
     out.flush()
 }
@@ -139,7 +144,11 @@ pub async fn run(
             Ok(command) => {
                 let name = command.name();
                 let reply = commands::execute(&app, &caller, command, clock.now()).await;
-                let outcome = if matches!(reply, Reply::Error { .. }) { "error" } else { "ok" };
+                let outcome = if matches!(reply, Reply::Error { .. }) {
+                    "error"
+                } else {
+                    "ok"
+                };
                 (name, render_reply(&reply, clock.now()), outcome)
             }
             Err(err) => ("unparsed", format!("⚠️ {err}"), "error"),

@@ -34,7 +34,10 @@ pub enum PostContent {
         chart_png: Option<Vec<u8>>,
     },
     /// One story for an instant subscription.
-    Alert { item: Box<DigestItem>, topic: Option<TopicRef> },
+    Alert {
+        item: Box<DigestItem>,
+        topic: Option<TopicRef>,
+    },
 }
 
 /// Why a post did not arrive. [`SinkError::pauses`] tells the scheduler to stop posting to

@@ -20,7 +20,10 @@ use crate::scheduler::Clock;
 pub async fn run(app: &App, force_console: bool) -> anyhow::Result<ExitCode> {
     let now = Utc::now();
     app.sync_topics(now).await.context("cannot load topics")?;
-    let installed = app.ensure_sources(now).await.context("cannot install the default sources")?;
+    let installed = app
+        .ensure_sources(now)
+        .await
+        .context("cannot install the default sources")?;
     if installed > 0 {
         tracing::info!(sources = installed, "installed the default source pack");
     }
@@ -39,7 +42,12 @@ pub async fn run(app: &App, force_console: bool) -> anyhow::Result<ExitCode> {
                     }
                 }
             };
-            Some(tokio::spawn(ops::serve(listener, metrics.clone(), health.clone(), shutdown)))
+            Some(tokio::spawn(ops::serve(
+                listener,
+                metrics.clone(),
+                health.clone(),
+                shutdown,
+            )))
         }
         None => None,
     };

@@ -7,10 +7,10 @@ use chrono_tz::Tz;
 
 use super::{Caller, Command, Mode, OpmlInput, Platform, Reply, SourcesAction, TopicsAction};
 use crate::app::{AddSourceError, App, ImportError};
-use crate::domain::{Schedule, SourceKind, SourceStatus, parse_timezone};
-use crate::editorial::{DigestRequest, EditorialError, SummarizeError, TopicSpec};
 use crate::digest::age;
 use crate::digest::render::text::{clean_line, markdown_text, safe_url, truncate_width};
+use crate::domain::{Schedule, SourceKind, SourceStatus, parse_timezone};
+use crate::editorial::{DigestRequest, EditorialError, SummarizeError, TopicSpec};
 use crate::sources::fetch::{FetchOutcome, Validators};
 use crate::store::{NewSubscription, StoreError, SubscriptionRow, TopicRow};
 
@@ -294,7 +294,9 @@ fn subscription_line(platform: Platform, row: &SubscriptionRow, now: DateTime<Ut
     if let Some(reason) = &row.paused_reason {
         line.push_str(&format!(
             "\n  ⏸️ paused since {}: {} — fix it, then `/subscribe` again to resume",
-            row.paused_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default(),
+            row.paused_at
+                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default(),
             markdown_text(reason)
         ));
     }
@@ -408,7 +410,8 @@ async fn sources(app: &App, caller: &Caller, action: SourcesAction, now: DateTim
                 .map(|row| {
                     let name = markdown_text(&truncate_width(row.display_name(), 60));
                     let when = |t: Option<DateTime<Utc>>| {
-                        t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
+                        t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                            .unwrap_or_default()
                     };
                     let error = row
                         .last_error
@@ -421,7 +424,9 @@ async fn sources(app: &App, caller: &Caller, action: SourcesAction, now: DateTim
                         SourceStatus::Failing => {
                             format!("⚠️ {name} · failing since {}{error}", when(row.failing_since))
                         }
-                        SourceStatus::Disabled => format!("⛔ {name} · disabled since {}{error}", when(row.disabled_at)),
+                        SourceStatus::Disabled => {
+                            format!("⛔ {name} · disabled since {}{error}", when(row.disabled_at))
+                        }
                     }
                 })
                 .collect();
@@ -503,8 +508,12 @@ async fn sources(app: &App, caller: &Caller, action: SourcesAction, now: DateTim
 
 /// Fetches a small text document through the guarded fetcher (private addresses refused).
 async fn fetch_text(app: &App, raw_url: &str) -> Result<String, HandlerError> {
-    let url = url::Url::parse(raw_url.trim())
-        .map_err(|_| user(format!("{:?} is not a URL; give a full https:// address", raw_url.trim())))?;
+    let url = url::Url::parse(raw_url.trim()).map_err(|_| {
+        user(format!(
+            "{:?} is not a URL; give a full https:// address",
+            raw_url.trim()
+        ))
+    })?;
     match app.fetcher.fetch(&url, &Validators::default(), "*/*").await {
         Ok(FetchOutcome::Fetched(page)) => Ok(String::from_utf8_lossy(&page.body).into_owned()),
         Ok(_) => Err(user(format!("{url} answered without a body"))),
@@ -522,9 +531,7 @@ async fn digest(
 ) -> Outcome {
     let hours = hours.unwrap_or(24);
     if !(1..=168).contains(&hours) {
-        return Err(user(format!(
-            "hours:{hours} is out of range; pick 1 to 168 (one week)"
-        )));
+        return Err(user(format!("hours:{hours} is out of range; pick 1 to 168 (one week)")));
     }
     let scope = caller.scope();
     let server = app.store.server_settings(&scope).await?;
@@ -671,12 +678,18 @@ async fn summarize(app: &App, raw_url: &str) -> Outcome {
         ))
     })?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(user(format!("only http(s) pages can be summarised, not {}:", parsed.scheme())));
+        return Err(user(format!(
+            "only http(s) pages can be summarised, not {}:",
+            parsed.scheme()
+        )));
     }
-    let document = app.summarize_input(parsed.as_str(), false).await.map_err(|err| match err {
-        SummarizeError::Fetch { url, source } => user(format!("cannot fetch {url}: {source}")),
-        other => user(other.to_string()),
-    })?;
+    let document = app
+        .summarize_input(parsed.as_str(), false)
+        .await
+        .map_err(|err| match err {
+            SummarizeError::Fetch { url, source } => user(format!("cannot fetch {url}: {source}")),
+            other => user(other.to_string()),
+        })?;
     let s = &document.summary;
     let mut text = format!(
         "📝 **{}**\n{}\n\n**TL;DR** {}",
@@ -721,7 +734,11 @@ async fn settings(
     let defaults = &app.settings.delivery;
     let text = format!(
         "{}\n• timezone: `{}`\n• min_score: ⭐ {}/30\nThese are the defaults for new subscriptions and `/digest`.",
-        if changed { "✅ Settings saved." } else { "⚙️ **Settings**" },
+        if changed {
+            "✅ Settings saved."
+        } else {
+            "⚙️ **Settings**"
+        },
         current.timezone.as_deref().unwrap_or(&defaults.default_timezone),
         current.min_score.unwrap_or(i64::from(defaults.default_min_score)),
     );

@@ -216,8 +216,12 @@ impl Command {
             Command::Subscribe { .. }
                 | Command::Unsubscribe { .. }
                 | Command::Settings { .. }
-                | Command::Topics(TopicsAction::Create { .. } | TopicsAction::Edit { .. } | TopicsAction::Delete { .. })
-                | Command::Sources(SourcesAction::Add { .. } | SourcesAction::Remove { .. } | SourcesAction::Import { .. })
+                | Command::Topics(
+                    TopicsAction::Create { .. } | TopicsAction::Edit { .. } | TopicsAction::Delete { .. }
+                )
+                | Command::Sources(
+                    SourcesAction::Add { .. } | SourcesAction::Remove { .. } | SourcesAction::Import { .. }
+                )
         )
     }
 

@@ -6,5 +6,5 @@ mod schedule;
 mod source;
 
 pub use article::{Article, Chapter, EpisodeMedia, ParsedFeed, Segment, TranscriptRef};
-pub use source::{FailureClass, SourceKind, SourceStatus};
 pub use schedule::{Schedule, ScheduleError, parse_timezone};
+pub use source::{FailureClass, SourceKind, SourceStatus};

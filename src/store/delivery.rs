@@ -176,10 +176,12 @@ impl Store {
     }
 
     pub async fn subscription(&self, id: i64) -> Result<Option<SubscriptionRow>, StoreError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = ?")))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = ?"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.as_ref().map(SubscriptionRow::from_row).transpose()?)
     }
 
@@ -348,11 +350,16 @@ impl Store {
 
     /// Which of `items` are settled for this subscription (sent, or given up). Pending
     /// items are not: they are retried with their nonce.
-    pub async fn known_deliveries(&self, subscription_id: i64, items: &[String]) -> Result<HashSet<String>, StoreError> {
+    pub async fn known_deliveries(
+        &self,
+        subscription_id: i64,
+        items: &[String],
+    ) -> Result<HashSet<String>, StoreError> {
         if items.is_empty() {
             return Ok(HashSet::new());
         }
-        let mut query = QueryBuilder::<Sqlite>::new("SELECT item FROM deliveries WHERE status != 'pending' AND subscription_id = ");
+        let mut query =
+            QueryBuilder::<Sqlite>::new("SELECT item FROM deliveries WHERE status != 'pending' AND subscription_id = ");
         query.push_bind(subscription_id).push(" AND item IN (");
         let mut list = query.separated(", ");
         for item in items {
@@ -422,7 +429,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn delivery_counts(&self, platform: Option<&str>, scope: Option<&str>) -> Result<DeliveryCounts, StoreError> {
+    pub async fn delivery_counts(
+        &self,
+        platform: Option<&str>,
+        scope: Option<&str>,
+    ) -> Result<DeliveryCounts, StoreError> {
         let row = sqlx::query(
             "SELECT \
                (SELECT COUNT(*) FROM subscriptions s WHERE (?1 IS NULL OR s.platform = ?1) AND (?2 IS NULL OR s.scope = ?2)) AS subs, \

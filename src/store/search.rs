@@ -110,7 +110,8 @@ impl Store {
         if article_ids.is_empty() {
             return Ok(Default::default());
         }
-        let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT article_id FROM article_topics WHERE topic_id = ");
+        let mut query =
+            sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT article_id FROM article_topics WHERE topic_id = ");
         query.push_bind(topic_id).push(" AND article_id IN (");
         let mut list = query.separated(", ");
         for id in article_ids {

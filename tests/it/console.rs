@@ -107,20 +107,36 @@ async fn console_mode_answers_every_command_line_from_stdin_and_exits_at_end_of_
     let output = run_console(dir.path(), &["run", "--console"], input).await;
     let out = String::from_utf8_lossy(&output.stdout).into_owned();
     let err = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(output.status.success(), "exit {:?}\nstdout:\n{out}\nstderr:\n{err}", output.status);
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout:\n{out}\nstderr:\n{err}",
+        output.status
+    );
 
     // Every command line is echoed and answered, in order.
     let echoed: Vec<&str> = out.lines().filter(|l| l.starts_with("> /")).collect();
     assert_eq!(echoed.len(), 14, "{out}");
     assert!(out.contains("`/digest [topic] [hours] [public]`"), "{out}");
-    assert!(out.contains("✅ `console` subscribed: the **Agents & tool use** digest, daily 08:30 (Europe/Berlin)"), "{out}");
+    assert!(
+        out.contains("✅ `console` subscribed: the **Agents & tool use** digest, daily 08:30 (Europe/Berlin)"),
+        "{out}"
+    );
     assert!(out.contains("posted as they appear"), "{out}");
-    assert!(out.contains("• `console` · `agents` · daily 08:30 Europe/Berlin"), "{out}");
-    assert!(out.contains("⚠️ unknown topic \"nosuchtopic\"; pick one of agents,"), "{out}");
+    assert!(
+        out.contains("• `console` · `agents` · daily 08:30 Europe/Berlin"),
+        "{out}"
+    );
+    assert!(
+        out.contains("⚠️ unknown topic \"nosuchtopic\"; pick one of agents,"),
+        "{out}"
+    );
     assert!(out.contains("\"25:00\" is not a time"), "{out}");
     assert!(out.contains("\"Mars/Olympus\" is not an IANA timezone"), "{out}");
     assert!(out.contains("\"not-a-url\" is not a URL"), "{out}");
-    assert!(out.contains("🔎 **prompt injection**") && out.contains("Prompt injection in a coding agent"), "{out}");
+    assert!(
+        out.contains("🔎 **prompt injection**") && out.contains("Prompt injection in a coding agent"),
+        "{out}"
+    );
     assert!(out.contains("🆕 **Latest**"), "{out}");
     assert!(out.contains("GPT-5"), "the digest is missing: {out}");
     assert!(out.contains("🗑️ `console` no longer receives **agents**"), "{out}");

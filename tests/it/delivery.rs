@@ -136,7 +136,10 @@ async fn a_digest_missed_during_downtime_is_posted_once_and_the_next_run_moves_o
     let s = scheduler(&t.app, &out, Clock::System);
     let first = s.digests_once(back, &stopped).await.unwrap();
     assert_eq!(first.posted, 1, "{first:?}");
-    let again = s.digests_once(back + chrono::Duration::minutes(5), &stopped).await.unwrap();
+    let again = s
+        .digests_once(back + chrono::Duration::minutes(5), &stopped)
+        .await
+        .unwrap();
     assert_eq!(again.posted, 0, "{again:?}");
     assert_eq!(out.posts(), 1, "{}", out.text());
     assert!(out.text().contains("GPT-5"), "{}", out.text());
@@ -159,7 +162,10 @@ async fn an_instant_subscription_skips_the_backlog_and_posts_each_new_story_once
 
     let out = Buffer::default();
     let s = scheduler(&t.app, &out, Clock::System);
-    let nothing = s.instant_once(t0 + chrono::Duration::minutes(2), &stopped).await.unwrap();
+    let nothing = s
+        .instant_once(t0 + chrono::Duration::minutes(2), &stopped)
+        .await
+        .unwrap();
     assert_eq!(nothing.posted, 0, "backlog posted: {}", out.text());
 
     // New stories from another source: the launch retold (old news: its story is in the
@@ -184,14 +190,20 @@ async fn an_instant_subscription_skips_the_backlog_and_posts_each_new_story_once
         ],
     );
     store_feed(&t.app, "http://127.0.0.1:9/press.xml", &press, t1).await;
-    let report = s.instant_once(t1 + chrono::Duration::minutes(1), &stopped).await.unwrap();
+    let report = s
+        .instant_once(t1 + chrono::Duration::minutes(1), &stopped)
+        .await
+        .unwrap();
     assert_eq!(report.posted, 1, "{report:?}\n{}", out.text());
     let text = out.text();
     assert!(text.contains("Gemini 3 Ultra"), "{text}");
     assert!(!text.contains("lab.example"), "a backlog story was posted: {text}");
     assert!(!text.contains("@everyone"), "a mention reached the console: {text}");
 
-    let again = s.instant_once(t1 + chrono::Duration::minutes(2), &stopped).await.unwrap();
+    let again = s
+        .instant_once(t1 + chrono::Duration::minutes(2), &stopped)
+        .await
+        .unwrap();
     assert_eq!(again.posted, 0);
     assert_eq!(out.posts(), 1);
 }
@@ -238,10 +250,7 @@ async fn instant_alerts_are_capped_per_cycle_and_posted_oldest_first() {
     assert_eq!(out.posts(), total);
     // Oldest first: the first post is older than the second.
     let text = out.text();
-    let positions: Vec<usize> = titles
-        .iter()
-        .filter_map(|title| text.find(&title[..20]))
-        .collect();
+    let positions: Vec<usize> = titles.iter().filter_map(|title| text.find(&title[..20])).collect();
     let mut sorted = positions.clone();
     sorted.sort_unstable();
     assert_eq!(positions, sorted, "not oldest first: {text}");

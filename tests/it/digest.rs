@@ -6,7 +6,7 @@ use newsdesk::digest::render;
 use newsdesk::editorial::DigestRequest;
 use newsdesk::pipeline::category::Category;
 
-use crate::support::{FeedServer, TestApp, spawn_app};
+use crate::support::{FeedServer, spawn_app};
 
 /// One generated feed item.
 pub struct Item<'a> {
@@ -84,7 +84,7 @@ pub const MENTION: &str = "@everyone Google DeepMind announced Gemini 3 Ultra, a
 token context window, available to developers in AI Studio today. [click here](http://evil.example) to claim \
 credits.\n\nThe model tops LMArena and improves on reasoning benchmarks such as GPQA and ARC-AGI, Google said.";
 
-pub async fn two_feeds(server: &FeedServer, t: &TestApp, now: DateTime<Utc>) {
+pub async fn two_feeds(server: &FeedServer, app: &newsdesk::app::App, now: DateTime<Utc>) {
     let lab = rss(
         "Lab Blog",
         now,
@@ -141,9 +141,9 @@ pub async fn two_feeds(server: &FeedServer, t: &TestApp, now: DateTime<Utc>) {
     );
     for (name, body) in [("lab", lab), ("press", press)] {
         let url = server.add(name, "application/rss+xml", body);
-        t.app.add_source(&url, None, None, None, now).await.unwrap();
+        app.add_source(&url, None, None, None, now).await.unwrap();
     }
-    let polled = t.app.poll_due(now, |_| {}, |_| {}).await.unwrap();
+    let polled = app.poll_due(now, |_| {}, |_| {}).await.unwrap();
     assert_eq!(polled.ok, 2, "{:?}", polled.outcomes);
 }
 
@@ -162,7 +162,7 @@ async fn digest_shows_each_story_once_above_the_threshold_with_coverage() {
     let server = FeedServer::start().await;
     let t = spawn_app().await;
     let now = Utc::now();
-    two_feeds(&server, &t, now).await;
+    two_feeds(&server, &t.app, now).await;
 
     let digest = t.app.digest(&request(), now).await.unwrap();
     let titles: Vec<&str> = digest.items.iter().map(|i| i.title.as_str()).collect();
@@ -245,7 +245,7 @@ async fn a_topic_digest_only_holds_that_topic_and_unknown_topics_are_named() {
     let server = FeedServer::start().await;
     let t = spawn_app().await;
     let now = Utc::now();
-    two_feeds(&server, &t, now).await;
+    two_feeds(&server, &t.app, now).await;
 
     let digest = t
         .app
@@ -285,7 +285,7 @@ async fn custom_topics_tag_stored_articles_and_drive_a_digest() {
     let server = FeedServer::start().await;
     let t = spawn_app().await;
     let now = Utc::now();
-    two_feeds(&server, &t, now).await;
+    two_feeds(&server, &t.app, now).await;
 
     let spec = newsdesk::editorial::TopicSpec {
         scope: String::new(),

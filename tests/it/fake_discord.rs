@@ -166,7 +166,10 @@ impl Callback {
 
     /// Message flags of the original response (64 = ephemeral).
     pub fn flags(&self) -> u64 {
-        self.original["flags"].as_u64().or_else(|| self.data()["flags"].as_u64()).unwrap_or(0)
+        self.original["flags"]
+            .as_u64()
+            .or_else(|| self.data()["flags"].as_u64())
+            .unwrap_or(0)
     }
 
     pub fn is_ephemeral(&self) -> bool {
@@ -375,11 +378,20 @@ impl FakeDiscord {
     /// Like [`Self::start`], with a given HELLO `heartbeat_interval` (short ones exercise heartbeats).
     pub async fn start_with_heartbeat(interval: Duration) -> FakeDiscord {
         let http = TcpListener::bind("127.0.0.1:0").await.expect("bind fake Discord HTTP");
-        let gateway = TcpListener::bind("127.0.0.1:0").await.expect("bind fake Discord gateway");
+        let gateway = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind fake Discord gateway");
         let http_addr = http.local_addr().expect("HTTP address");
         let gateway_addr = gateway.local_addr().expect("gateway address");
-        let inner = Inner::new(http_addr, gateway_addr, u64::try_from(interval.as_millis()).unwrap_or(u64::MAX));
-        let shared = Arc::new(Shared { state: Mutex::new(inner), notify: Notify::new() });
+        let inner = Inner::new(
+            http_addr,
+            gateway_addr,
+            u64::try_from(interval.as_millis()).unwrap_or(u64::MAX),
+        );
+        let shared = Arc::new(Shared {
+            state: Mutex::new(inner),
+            notify: Notify::new(),
+        });
         let router = Router::new()
             .fallback(handle_http)
             .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
@@ -396,8 +408,14 @@ impl FakeDiscord {
                 inner.connection_tasks.push(conn.abort_handle());
             }
         });
-        let guard = TaskGuard { shared: Arc::clone(&shared), tasks: vec![http_task, gateway_task] };
-        FakeDiscord { shared, _guard: Arc::new(guard) }
+        let guard = TaskGuard {
+            shared: Arc::clone(&shared),
+            tasks: vec![http_task, gateway_task],
+        };
+        FakeDiscord {
+            shared,
+            _guard: Arc::new(guard),
+        }
     }
 
     /// `http://127.0.0.1:P`, for `HttpBuilder::proxy`.
@@ -490,7 +508,10 @@ impl FakeDiscord {
 
     /// Sends a dispatch (`op` 0) with the next sequence number; waits up to 10 s for READY.
     pub async fn send_dispatch(&self, event: &str, d: Value) {
-        assert!(self.wait_ready(Duration::from_secs(10)).await, "fake Discord: no gateway session for {event}");
+        assert!(
+            self.wait_ready(Duration::from_secs(10)).await,
+            "fake Discord: no gateway session for {event}"
+        );
         let sent = self.shared.lock().dispatch(event, d);
         assert!(sent, "fake Discord: gateway session vanished before {event}");
     }
@@ -498,14 +519,22 @@ impl FakeDiscord {
     /// Dispatches INTERACTION_CREATE and starts the 3 s acknowledgement clock for it.
     pub async fn send_interaction(&self, interaction: Value) {
         let id = snowflake_of(&interaction["id"]).expect("interaction needs an id");
-        let token = interaction["token"].as_str().expect("interaction needs a token").to_string();
+        let token = interaction["token"]
+            .as_str()
+            .expect("interaction needs a token")
+            .to_string();
         let kind = interaction["type"].as_u64().unwrap_or(2);
         let channel_id = snowflake_of(&interaction["channel_id"]).unwrap_or(Self::CHANNEL_ID);
-        assert!(self.wait_ready(Duration::from_secs(10)).await, "fake Discord: no gateway session");
+        assert!(
+            self.wait_ready(Duration::from_secs(10)).await,
+            "fake Discord: no gateway session"
+        );
         {
             let mut inner = self.shared.lock();
             inner.tokens.insert(token.clone(), id);
-            inner.interactions.insert(id, InteractionRecord::new(id, token, kind, channel_id));
+            inner
+                .interactions
+                .insert(id, InteractionRecord::new(id, token, kind, channel_id));
         }
         self.send_dispatch("INTERACTION_CREATE", interaction).await;
     }
@@ -537,7 +566,11 @@ impl FakeDiscord {
 
     /// What the client answered so far to interaction `id`, or `None`.
     pub fn callback(&self, interaction_id: u64) -> Option<Callback> {
-        self.shared.lock().interactions.get(&interaction_id).and_then(InteractionRecord::callback)
+        self.shared
+            .lock()
+            .interactions
+            .get(&interaction_id)
+            .and_then(InteractionRecord::callback)
     }
 
     /// Waits for the initial response to interaction `id`; after a defer (type 5) also waits for it to
@@ -567,7 +600,13 @@ impl FakeDiscord {
 
     /// Messages accepted in `channel_id`, oldest first.
     pub fn channel_messages(&self, channel_id: u64) -> Vec<PostedMessage> {
-        self.shared.lock().messages.iter().filter(|m| m.channel_id == channel_id).cloned().collect()
+        self.shared
+            .lock()
+            .messages
+            .iter()
+            .filter(|m| m.channel_id == channel_id)
+            .cloned()
+            .collect()
     }
 
     /// Every accepted channel message, oldest first.
@@ -603,12 +642,24 @@ impl FakeDiscord {
     /// Every later request to `/channels/{channel_id}/...` fails with `status` (403 Missing Access,
     /// 404 Unknown Channel, 5xx; 502-504 answer Cloudflare-style HTML like the real edge does).
     pub fn fail_channel(&self, channel_id: u64, status: u16) {
-        self.shared.lock().failures.insert(channel_id, Failure { status, remaining: None });
+        self.shared.lock().failures.insert(
+            channel_id,
+            Failure {
+                status,
+                remaining: None,
+            },
+        );
     }
 
     /// Like [`Self::fail_channel`] for the next `times` requests only.
     pub fn fail_channel_times(&self, channel_id: u64, status: u16, times: usize) {
-        self.shared.lock().failures.insert(channel_id, Failure { status, remaining: Some(times) });
+        self.shared.lock().failures.insert(
+            channel_id,
+            Failure {
+                status,
+                remaining: Some(times),
+            },
+        );
     }
 
     pub fn clear_channel_failure(&self, channel_id: u64) {
@@ -643,6 +694,13 @@ impl FakeDiscord {
     }
 
     /// Delay before every HTTP answer (Discord's is tens of milliseconds), for benchmarks.
+    /// Holds every answer to `POST /channels/{id}/messages` for `hold` *after* the message is
+    /// recorded: the message is in the channel, but the client does not learn it for a while
+    /// (what a crash between send and record looks like from Discord's side).
+    pub fn hold_responses(&self, hold: Duration) {
+        self.shared.lock().hold_after_post = hold;
+    }
+
     pub fn set_latency(&self, latency: Duration) {
         self.shared.lock().latency = latency;
     }
@@ -664,7 +722,12 @@ impl FakeDiscord {
 
     /// Guild commands of `guild_id` as stored now.
     pub fn guild_commands(&self, guild_id: u64) -> Vec<Value> {
-        self.shared.lock().guild_commands.get(&guild_id).cloned().unwrap_or_default()
+        self.shared
+            .lock()
+            .guild_commands
+            .get(&guild_id)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Every write to the command routes (`PUT` bulk overwrite, `POST`, `PATCH`, `DELETE`).
@@ -674,12 +737,19 @@ impl FakeDiscord {
 
     /// Waits until there were `n` writes to the command routes (e.g. poise's `register_in_guild` in `setup`).
     pub async fn wait_command_writes(&self, n: usize, timeout: Duration) -> bool {
-        self.wait_for(timeout, |i| (i.command_writes.len() >= n).then_some(())).await.is_some()
+        self.wait_for(timeout, |i| (i.command_writes.len() >= n).then_some(()))
+            .await
+            .is_some()
     }
 
     /// Number of bulk overwrites (`PUT`), global and guild.
     pub fn command_put_count(&self) -> usize {
-        self.shared.lock().command_writes.iter().filter(|w| w.method == "PUT").count()
+        self.shared
+            .lock()
+            .command_writes
+            .iter()
+            .filter(|w| w.method == "PUT")
+            .count()
     }
 
     // ----- attachments ----------------------------------------------------------------------------
@@ -705,7 +775,14 @@ impl FakeDiscord {
             "content_type": content_type,
             "ephemeral": true,
         });
-        let attachment = FakeAttachment { id, filename: filename.to_string(), size: data.len(), content_type, url, json };
+        let attachment = FakeAttachment {
+            id,
+            filename: filename.to_string(),
+            size: data.len(),
+            content_type,
+            url,
+            json,
+        };
         inner.attachments.insert(id, (attachment.clone(), data));
         attachment
     }
@@ -728,7 +805,12 @@ impl FakeDiscord {
 
     /// `(method, path)` of every HTTP request, in order.
     pub fn requests(&self) -> Vec<(String, String)> {
-        self.shared.lock().requests.iter().map(|r| (r.method.clone(), r.path.clone())).collect()
+        self.shared
+            .lock()
+            .requests
+            .iter()
+            .map(|r| (r.method.clone(), r.path.clone()))
+            .collect()
     }
 
     pub fn request_log(&self) -> Vec<RecordedRequest> {
@@ -763,7 +845,11 @@ impl FakeDiscord {
         for (method, path) in &inner.unknown_routes {
             problems.push(format!("{method} {path}: unknown route"));
         }
-        assert!(problems.is_empty(), "fake Discord saw problems:\n{}", problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "fake Discord saw problems:\n{}",
+            problems.join("\n")
+        );
     }
 
     // ----- interaction builders -------------------------------------------------------------------
@@ -824,7 +910,9 @@ impl FakeDiscord {
         let mut interaction = Self::slash_command(id, name, options, false);
         let dm_channel = user_id ^ 0x5555;
         let user = user_json(user_id, "dm-user");
-        let Some(obj) = interaction.as_object_mut() else { return interaction };
+        let Some(obj) = interaction.as_object_mut() else {
+            return interaction;
+        };
         obj.remove("guild_id");
         obj.remove("guild");
         obj.remove("member");
@@ -837,7 +925,10 @@ impl FakeDiscord {
                     "recipients": [user] }),
         );
         obj.insert("context".into(), json!(1));
-        obj.insert("authorizing_integration_owners".into(), json!({ "0": Self::GUILD_ID.to_string() }));
+        obj.insert(
+            "authorizing_integration_owners".into(),
+            json!({ "0": Self::GUILD_ID.to_string() }),
+        );
         interaction
     }
 }
@@ -1008,6 +1099,7 @@ struct Inner {
     gateway_addr: SocketAddr,
     heartbeat_interval_ms: u64,
     latency: Duration,
+    hold_after_post: Duration,
     last_snowflake: u64,
     requests: Vec<RecordedRequest>,
     unknown_routes: Vec<(String, String)>,
@@ -1054,6 +1146,7 @@ impl Inner {
             gateway_addr,
             heartbeat_interval_ms,
             latency: Duration::ZERO,
+            hold_after_post: Duration::ZERO,
             last_snowflake: 0,
             requests: Vec::new(),
             unknown_routes: Vec::new(),
@@ -1098,7 +1191,9 @@ impl Inner {
     }
 
     fn dispatch(&mut self, event: &str, d: Value) -> bool {
-        let Some(session) = self.session.as_mut() else { return false };
+        let Some(session) = self.session.as_mut() else {
+            return false;
+        };
         let Some(tx) = session.tx.as_ref() else { return false };
         session.seq += 1;
         let payload = json!({ "op": 0, "t": event, "s": session.seq, "d": d });
@@ -1106,7 +1201,12 @@ impl Inner {
     }
 
     fn violation(&mut self, limit: bool, method: &str, path: &str, detail: String, response: &Value) {
-        let v = Violation { method: method.to_string(), path: path.to_string(), detail, response: response.clone() };
+        let v = Violation {
+            method: method.to_string(),
+            path: path.to_string(),
+            detail,
+            response: response.clone(),
+        };
         if limit {
             self.limit_violations.push(v);
         } else {
@@ -1159,7 +1259,11 @@ impl Inner {
                     .collect()
             })
             .unwrap_or_default();
-        let kind = if payload["message_reference"].is_object() { 19 } else { 0 };
+        let kind = if payload["message_reference"].is_object() {
+            19
+        } else {
+            0
+        };
         let mut message = json!({
             "id": id.to_string(),
             "type": kind,
@@ -1220,11 +1324,19 @@ enum ReplyBody {
 
 impl Reply {
     fn json(status: u16, body: Value) -> Reply {
-        Reply { status, headers: Vec::new(), body: ReplyBody::Json(body) }
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: ReplyBody::Json(body),
+        }
     }
 
     fn no_content() -> Reply {
-        Reply { status: 204, headers: Vec::new(), body: ReplyBody::Empty }
+        Reply {
+            status: 204,
+            headers: Vec::new(),
+            body: ReplyBody::Empty,
+        }
     }
 
     fn error(status: u16, code: u64, message: &str) -> Reply {
@@ -1293,11 +1405,19 @@ impl RequestCtx<'_> {
 
     /// Parses the body, or the 400 Discord answers for malformed JSON and why.
     fn parse_body(&self) -> Result<ParsedBody, (Reply, String)> {
-        let invalid = |why: &str| (Reply::error(400, 50109, "The request body contains invalid JSON."), why.to_string());
+        let invalid = |why: &str| {
+            (
+                Reply::error(400, 50109, "The request body contains invalid JSON."),
+                why.to_string(),
+            )
+        };
         let content_type = self.header("content-type").unwrap_or_default();
         if content_type.starts_with("multipart/form-data") {
             let Some(boundary) = multipart_boundary(&content_type) else {
-                return Err((Reply::error(400, 50035, "Invalid Form Body"), "multipart without a boundary".into()));
+                return Err((
+                    Reply::error(400, 50035, "Invalid Form Body"),
+                    "multipart without a boundary".into(),
+                ));
             };
             let parts = parse_multipart(self.body, &boundary);
             let mut json = None;
@@ -1317,16 +1437,30 @@ impl RequestCtx<'_> {
                     });
                 }
             }
-            return Ok(ParsedBody { json, files, multipart: true });
+            return Ok(ParsedBody {
+                json,
+                files,
+                multipart: true,
+            });
         }
         if self.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(ParsedBody { json: None, files: Vec::new(), multipart: false });
+            return Ok(ParsedBody {
+                json: None,
+                files: Vec::new(),
+                multipart: false,
+            });
         }
         if !content_type.starts_with("application/json") {
-            return Err(invalid(&format!("a body with Content-Type {content_type:?}, want application/json")));
+            return Err(invalid(&format!(
+                "a body with Content-Type {content_type:?}, want application/json"
+            )));
         }
         match serde_json::from_slice(self.body) {
-            Ok(v) => Ok(ParsedBody { json: Some(v), files: Vec::new(), multipart: false }),
+            Ok(v) => Ok(ParsedBody {
+                json: Some(v),
+                files: Vec::new(),
+                multipart: false,
+            }),
             Err(_) => Err(invalid("the body is not JSON")),
         }
     }
@@ -1346,7 +1480,12 @@ async fn handle_http(
     let reply = {
         let mut inner = shared.lock();
         let path = uri.path().to_string();
-        let ctx = RequestCtx { method: method.as_str(), path: &path, headers: &headers, body: &body };
+        let ctx = RequestCtx {
+            method: method.as_str(),
+            path: &path,
+            headers: &headers,
+            body: &body,
+        };
         let reply = inner.route(&ctx);
         inner.requests.push(RecordedRequest {
             method: method.to_string(),
@@ -1362,6 +1501,10 @@ async fn handle_http(
         reply
     };
     shared.notify.notify_waiters();
+    let hold = shared.lock().hold_after_post;
+    if !hold.is_zero() && method == Method::POST && uri.path().ends_with("/messages") {
+        tokio::time::sleep(hold).await;
+    }
     reply.into_response()
 }
 
@@ -1382,7 +1525,11 @@ impl Inner {
             self.violation(false, ctx.method, ctx.path, detail, &Value::Null);
         }
         let authorization = ctx.header("authorization");
-        if !token_route && !authorization.as_deref().is_some_and(|a| a.starts_with("Bot ") && a.len() > 4) {
+        if !token_route
+            && !authorization
+                .as_deref()
+                .is_some_and(|a| a.starts_with("Bot ") && a.len() > 4)
+        {
             let reply = Reply::error(401, 0, "401: Unauthorized");
             let detail = format!("Authorization header is {authorization:?}, want \"Bot <token>\"");
             self.violation(false, ctx.method, ctx.path, detail, &reply.body_json());
@@ -1406,9 +1553,9 @@ impl Inner {
                 Reply::json(200, self.application_info())
             }
             ("GET", ["users", "@me"]) => Reply::json(200, self.bot_user()),
-            ("GET", ["channels", channel]) => self.channel_route(channel, |_, id| {
-                Reply::json(200, channel_json(id, None))
-            }),
+            ("GET", ["channels", channel]) => {
+                self.channel_route(channel, |_, id| Reply::json(200, channel_json(id, None)))
+            }
             ("POST", ["channels", channel, "typing"]) => self.channel_route(channel, |_, _| Reply::no_content()),
             ("POST", ["channels", channel, "messages"]) => {
                 self.channel_route(channel, |inner, id| inner.create_message(ctx, id))
@@ -1484,7 +1631,11 @@ impl Inner {
     /// Runs scripted failures for `/channels/{id}/...`, then `then`.
     fn channel_route(&mut self, channel: &str, then: impl FnOnce(&mut Inner, u64) -> Reply) -> Reply {
         let Ok(channel_id) = channel.parse::<u64>() else {
-            let body = form_errors(&[("channel_id".into(), "NUMBER_TYPE_COERCE".into(), format!("Value \"{channel}\" is not snowflake."))]);
+            let body = form_errors(&[(
+                "channel_id".into(),
+                "NUMBER_TYPE_COERCE".into(),
+                format!("Value \"{channel}\" is not snowflake."),
+            )]);
             return Reply::json(400, body);
         };
         let failure = match self.failures.get_mut(&channel_id) {
@@ -1537,7 +1688,9 @@ impl Inner {
             let limit = self.limits.as_ref().map_or(5, |l| l.per_channel);
             return Err(self.rate_limited(path, channel_id, retry_after, limit, now));
         }
-        let Some(limits) = self.limits.as_mut() else { return Ok(Vec::new()) };
+        let Some(limits) = self.limits.as_mut() else {
+            return Ok(Vec::new());
+        };
         let (limit, window) = (limits.per_channel, limits.window);
         let bucket = limits.buckets.entry(channel_id).or_default();
         match bucket.take(limit, window, now) {
@@ -1555,10 +1708,13 @@ impl Inner {
             retry_after,
             at: now,
         });
-        Reply::json(429, json!({ "message": "You are being rate limited.", "retry_after": retry_after, "global": false }))
-            .headers(rate_limit_headers(limit, 0, retry_after))
-            .header("retry-after", retry_after.ceil().to_string())
-            .header("x-ratelimit-scope", "user")
+        Reply::json(
+            429,
+            json!({ "message": "You are being rate limited.", "retry_after": retry_after, "global": false }),
+        )
+        .headers(rate_limit_headers(limit, 0, retry_after))
+        .header("retry-after", retry_after.ceil().to_string())
+        .header("x-ratelimit-scope", "user")
     }
 
     fn create_message(&mut self, ctx: &RequestCtx<'_>, channel_id: u64) -> Reply {
@@ -1576,7 +1732,9 @@ impl Inner {
         }
         let enforce_nonce = payload["enforce_nonce"].as_bool().unwrap_or(false);
         let nonce = payload.get("nonce").filter(|n| !n.is_null()).cloned();
-        let nonce_key = nonce.as_ref().map(|n| (channel_id, n.as_str().map_or_else(|| n.to_string(), str::to_string)));
+        let nonce_key = nonce
+            .as_ref()
+            .map(|n| (channel_id, n.as_str().map_or_else(|| n.to_string(), str::to_string)));
         if enforce_nonce && let Some(key) = &nonce_key {
             self.nonces.retain(|_, (at, _)| at.elapsed() < Duration::from_secs(300));
             if let Some((_, original)) = self.nonces.get(key) {
@@ -1613,7 +1771,11 @@ impl Inner {
 
     fn existing_message(&mut self, ctx: &RequestCtx<'_>, channel_id: u64, message: &str) -> Reply {
         let id = message.parse::<u64>().ok();
-        let Some(index) = self.messages.iter().position(|m| Some(m.id) == id && m.channel_id == channel_id) else {
+        let Some(index) = self
+            .messages
+            .iter()
+            .position(|m| Some(m.id) == id && m.channel_id == channel_id)
+        else {
             return Reply::error(404, 10008, "Unknown Message");
         };
         match ctx.method {
@@ -1652,14 +1814,24 @@ impl Inner {
         let total: usize = files.iter().map(|f| f.data.len()).sum();
         if total as u64 > FakeDiscord::ATTACHMENT_SIZE_LIMIT {
             let reply = Reply::error(413, 40005, "Request entity too large");
-            self.violation(true, ctx.method, ctx.path, format!("{total} bytes of files"), &reply.body_json());
+            self.violation(
+                true,
+                ctx.method,
+                ctx.path,
+                format!("{total} bytes of files"),
+                &reply.body_json(),
+            );
             return Err(reply);
         }
         let mut errors = Vec::new();
         check_message_payload(payload, &mut errors);
         if !errors.is_empty() {
             let body = form_errors(&errors);
-            let detail = errors.iter().map(|(p, _, m)| format!("{p}: {m}")).collect::<Vec<_>>().join("; ");
+            let detail = errors
+                .iter()
+                .map(|(p, _, m)| format!("{p}: {m}"))
+                .collect::<Vec<_>>()
+                .join("; ");
             self.violation(true, ctx.method, ctx.path, detail, &body);
             return Err(Reply::json(400, body));
         }
@@ -1684,7 +1856,11 @@ impl Inner {
                 headers: vec![("content-length".into(), data.len().to_string())],
                 body: ReplyBody::Raw(attachment.content_type.clone(), data.clone()),
             },
-            None => Reply { status: 404, headers: Vec::new(), body: ReplyBody::Raw("text/plain".into(), b"Not Found".to_vec()) },
+            None => Reply {
+                status: 404,
+                headers: Vec::new(),
+                body: ReplyBody::Raw("text/plain".into(), b"Not Found".to_vec()),
+            },
         }
     }
 
@@ -1703,14 +1879,25 @@ impl Inner {
             match body.as_array() {
                 Some(commands) => {
                     if commands.len() > 100 {
-                        errors.push((String::new(), "BASE_TYPE_MAX_LENGTH".into(), "Must be 100 or fewer in length.".into()));
+                        errors.push((
+                            String::new(),
+                            "BASE_TYPE_MAX_LENGTH".into(),
+                            "Must be 100 or fewer in length.".into(),
+                        ));
                     }
                     let mut seen = std::collections::HashSet::new();
                     for (i, command) in commands.iter().enumerate() {
                         check_command(command, &i.to_string(), &mut errors);
-                        let key = (command["type"].as_u64().unwrap_or(1), command["name"].as_str().unwrap_or_default());
+                        let key = (
+                            command["type"].as_u64().unwrap_or(1),
+                            command["name"].as_str().unwrap_or_default(),
+                        );
                         if !seen.insert(key) {
-                            errors.push((i.to_string(), "APPLICATION_COMMANDS_DUPLICATE_NAME".into(), "Application command names must be unique".into()));
+                            errors.push((
+                                i.to_string(),
+                                "APPLICATION_COMMANDS_DUPLICATE_NAME".into(),
+                                "Application command names must be unique".into(),
+                            ));
                         }
                     }
                 }
@@ -1720,21 +1907,37 @@ impl Inner {
             check_command(&body, "", &mut errors);
         }
         let accepted = errors.is_empty();
-        self.command_writes.push(CommandWrite { method: ctx.method.to_string(), guild_id: guild, body: body.clone(), accepted });
+        self.command_writes.push(CommandWrite {
+            method: ctx.method.to_string(),
+            guild_id: guild,
+            body: body.clone(),
+            accepted,
+        });
         if !accepted {
             let response = form_errors(&errors);
-            let detail = errors.iter().map(|(p, _, m)| format!("{p}: {m}")).collect::<Vec<_>>().join("; ");
+            let detail = errors
+                .iter()
+                .map(|(p, _, m)| format!("{p}: {m}"))
+                .collect::<Vec<_>>()
+                .join("; ");
             self.violation(true, ctx.method, ctx.path, detail, &response);
             return Reply::json(400, response);
         }
         if ctx.method == "PUT" {
-            let stored: Vec<Value> = body.as_array().into_iter().flatten().map(|c| self.stored_command(c, guild)).collect();
+            let stored: Vec<Value> = body
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| self.stored_command(c, guild))
+                .collect();
             *self.command_store(guild) = stored.clone();
             Reply::json(200, Value::Array(stored))
         } else {
             let stored = self.stored_command(&body, guild);
             let store = self.command_store(guild);
-            let existing = store.iter().position(|c| c["name"] == stored["name"] && c["type"] == stored["type"]);
+            let existing = store
+                .iter()
+                .position(|c| c["name"] == stored["name"] && c["type"] == stored["type"]);
             let status = match existing {
                 Some(i) => {
                     store[i] = stored.clone();
@@ -1750,12 +1953,22 @@ impl Inner {
     }
 
     fn single_command(&mut self, ctx: &RequestCtx<'_>, guild: Option<u64>, command: &str) -> Reply {
-        let index = self.command_store(guild).iter().position(|c| c["id"].as_str() == Some(command));
-        let Some(index) = index else { return Reply::error(404, 10063, "Unknown application command") };
+        let index = self
+            .command_store(guild)
+            .iter()
+            .position(|c| c["id"].as_str() == Some(command));
+        let Some(index) = index else {
+            return Reply::error(404, 10063, "Unknown application command");
+        };
         match ctx.method {
             "GET" => Reply::json(200, self.command_store(guild)[index].clone()),
             "DELETE" => {
-                self.command_writes.push(CommandWrite { method: "DELETE".into(), guild_id: guild, body: json!(command), accepted: true });
+                self.command_writes.push(CommandWrite {
+                    method: "DELETE".into(),
+                    guild_id: guild,
+                    body: json!(command),
+                    accepted: true,
+                });
                 self.command_store(guild).remove(index);
                 Reply::no_content()
             }
@@ -1764,7 +1977,12 @@ impl Inner {
                     Ok(body) => body.json.unwrap_or_else(|| json!({})),
                     Err(reply) => return reply,
                 };
-                self.command_writes.push(CommandWrite { method: "PATCH".into(), guild_id: guild, body: patch.clone(), accepted: true });
+                self.command_writes.push(CommandWrite {
+                    method: "PATCH".into(),
+                    guild_id: guild,
+                    body: patch.clone(),
+                    accepted: true,
+                });
                 let mut merged = self.command_store(guild)[index].clone();
                 if let (Some(target), Some(patch)) = (merged.as_object_mut(), patch.as_object()) {
                     for (k, v) in patch {
@@ -1790,7 +2008,9 @@ impl Inner {
         let mut stored = command.clone();
         let name = command["name"].as_str().unwrap_or_default().to_string();
         let version = self.next_snowflake();
-        let Some(obj) = stored.as_object_mut() else { return stored };
+        let Some(obj) = stored.as_object_mut() else {
+            return stored;
+        };
         obj.insert("id".into(), json!(command_id(&name).to_string()));
         obj.insert("application_id".into(), json!(FakeDiscord::APP_ID.to_string()));
         obj.insert("version".into(), json!(version.to_string()));
@@ -1817,26 +2037,54 @@ impl Inner {
         let id = id.parse::<u64>().ok();
         let deadline = self.ack_deadline;
         let state = id.and_then(|id| self.interactions.get(&id)).map(|r| {
-            (r.token == token, !r.responses.is_empty(), r.sent_at.elapsed(), r.kind, r.channel_id)
+            (
+                r.token == token,
+                !r.responses.is_empty(),
+                r.sent_at.elapsed(),
+                r.kind,
+                r.channel_id,
+            )
         });
         let unknown = Reply::error(404, 10062, "Unknown interaction");
         let Some((token_ok, acked, elapsed, interaction_kind, channel_id)) = state else {
-            self.violation(false, ctx.method, ctx.path, "callback for an unknown interaction".into(), &unknown.body_json());
+            self.violation(
+                false,
+                ctx.method,
+                ctx.path,
+                "callback for an unknown interaction".into(),
+                &unknown.body_json(),
+            );
             return unknown;
         };
         if !token_ok {
-            self.violation(false, ctx.method, ctx.path, "callback with the wrong token".into(), &unknown.body_json());
+            self.violation(
+                false,
+                ctx.method,
+                ctx.path,
+                "callback with the wrong token".into(),
+                &unknown.body_json(),
+            );
             return unknown;
         }
         if acked {
             let reply = Reply::error(400, 40060, "Interaction has already been acknowledged.");
-            self.violation(false, ctx.method, ctx.path, "second initial response".into(), &reply.body_json());
+            self.violation(
+                false,
+                ctx.method,
+                ctx.path,
+                "second initial response".into(),
+                &reply.body_json(),
+            );
             return reply;
         }
         if let Some(deadline) = deadline
             && elapsed > deadline
         {
-            let detail = format!("initial response {} ms after the interaction (limit {} ms)", elapsed.as_millis(), deadline.as_millis());
+            let detail = format!(
+                "initial response {} ms after the interaction (limit {} ms)",
+                elapsed.as_millis(),
+                deadline.as_millis()
+            );
             self.violation(false, ctx.method, ctx.path, detail, &unknown.body_json());
             return unknown;
         }
@@ -1853,8 +2101,18 @@ impl Inner {
             _ => &[4, 5, 9],
         };
         if !allowed.contains(&kind) {
-            let body = form_errors(&[("type".into(), "BASE_TYPE_CHOICES".into(), format!("Value must be one of {allowed:?}."))]);
-            self.violation(false, ctx.method, ctx.path, format!("response type {kind} to an interaction of type {interaction_kind}"), &body);
+            let body = form_errors(&[(
+                "type".into(),
+                "BASE_TYPE_CHOICES".into(),
+                format!("Value must be one of {allowed:?}."),
+            )]);
+            self.violation(
+                false,
+                ctx.method,
+                ctx.path,
+                format!("response type {kind} to an interaction of type {interaction_kind}"),
+                &body,
+            );
             return Reply::json(400, body);
         }
         let data = response["data"].clone();
@@ -1867,7 +2125,13 @@ impl Inner {
                 }
                 if kind == 4 && message_is_empty(&data, &body.files) {
                     let reply = Reply::error(400, 50006, "Cannot send an empty message");
-                    self.violation(true, ctx.method, ctx.path, "empty interaction response".into(), &reply.body_json());
+                    self.violation(
+                        true,
+                        ctx.method,
+                        ctx.path,
+                        "empty interaction response".into(),
+                        &reply.body_json(),
+                    );
                     return reply;
                 }
             }
@@ -1918,10 +2182,24 @@ impl Inner {
         }
         let errors: Vec<FormError> = errors
             .into_iter()
-            .map(|(p, c, m)| (if p.is_empty() { scope.to_string() } else { format!("{scope}.{p}") }, c, m))
+            .map(|(p, c, m)| {
+                (
+                    if p.is_empty() {
+                        scope.to_string()
+                    } else {
+                        format!("{scope}.{p}")
+                    },
+                    c,
+                    m,
+                )
+            })
             .collect();
         let body = form_errors(&errors);
-        let detail = errors.iter().map(|(p, _, m)| format!("{p}: {m}")).collect::<Vec<_>>().join("; ");
+        let detail = errors
+            .iter()
+            .map(|(p, _, m)| format!("{p}: {m}"))
+            .collect::<Vec<_>>()
+            .join("; ");
         self.violation(true, ctx.method, ctx.path, detail, &body);
         Some(Reply::json(400, body))
     }
@@ -1929,18 +2207,36 @@ impl Inner {
     fn interaction_for_webhook(&mut self, ctx: &RequestCtx<'_>, app: &str, token: &str) -> Result<u64, Reply> {
         let unknown = Reply::error(404, 10015, "Unknown Webhook");
         if app != FakeDiscord::APP_ID.to_string() {
-            self.violation(false, ctx.method, ctx.path, format!("webhook for application {app}"), &unknown.body_json());
+            self.violation(
+                false,
+                ctx.method,
+                ctx.path,
+                format!("webhook for application {app}"),
+                &unknown.body_json(),
+            );
             return Err(unknown);
         }
         let id = self.tokens.get(token).copied();
         match id.and_then(|id| self.interactions.get(&id)) {
             Some(record) if !record.responses.is_empty() => Ok(record.id),
             Some(_) => {
-                self.violation(false, ctx.method, ctx.path, "webhook call before the initial response".into(), &unknown.body_json());
+                self.violation(
+                    false,
+                    ctx.method,
+                    ctx.path,
+                    "webhook call before the initial response".into(),
+                    &unknown.body_json(),
+                );
                 Err(unknown)
             }
             None => {
-                self.violation(false, ctx.method, ctx.path, "webhook call with an unknown token".into(), &unknown.body_json());
+                self.violation(
+                    false,
+                    ctx.method,
+                    ctx.path,
+                    "webhook call with an unknown token".into(),
+                    &unknown.body_json(),
+                );
                 Err(unknown)
             }
         }
@@ -1960,11 +2256,16 @@ impl Inner {
             return reply;
         }
         let message_id = self.next_snowflake();
-        let channel_id = self.interactions.get(&id).map_or(FakeDiscord::CHANNEL_ID, |r| r.channel_id);
+        let channel_id = self
+            .interactions
+            .get(&id)
+            .map_or(FakeDiscord::CHANNEL_ID, |r| r.channel_id);
         let mut message = self.message_object(message_id, channel_id, &payload, &body.files);
         message["webhook_id"] = json!(FakeDiscord::APP_ID.to_string());
         message["application_id"] = json!(FakeDiscord::APP_ID.to_string());
-        let Some(record) = self.interactions.get_mut(&id) else { return Reply::error(404, 10015, "Unknown Webhook") };
+        let Some(record) = self.interactions.get_mut(&id) else {
+            return Reply::error(404, 10015, "Unknown Webhook");
+        };
         record.followups.push(payload.clone());
         record.files.extend(body.files);
         if record.original_pending {
@@ -2000,13 +2301,20 @@ impl Inner {
         } else {
             (Value::Null, Vec::new())
         };
-        let Some(record) = self.interactions.get_mut(&id) else { return Reply::error(404, 10015, "Unknown Webhook") };
+        let Some(record) = self.interactions.get_mut(&id) else {
+            return Reply::error(404, 10015, "Unknown Webhook");
+        };
         let target = if message == "@original" {
             (!record.original.is_null()).then_some(&mut record.original)
         } else {
-            record.followup_messages.iter_mut().find(|m| m["id"].as_str() == Some(message))
+            record
+                .followup_messages
+                .iter_mut()
+                .find(|m| m["id"].as_str() == Some(message))
         };
-        let Some(target) = target else { return Reply::error(404, 10008, "Unknown Message") };
+        let Some(target) = target else {
+            return Reply::error(404, 10008, "Unknown Message");
+        };
         match ctx.method {
             "GET" => Reply::json(200, target.clone()),
             "DELETE" => Reply::no_content(),
@@ -2038,7 +2346,11 @@ fn failure_reply(status: u16) -> Reply {
             let html = format!(
                 "<html>\r\n<head><title>{status} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>{status} Bad Gateway</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n"
             );
-            Reply { status, headers: Vec::new(), body: ReplyBody::Raw("text/html".into(), html.into_bytes()) }
+            Reply {
+                status,
+                headers: Vec::new(),
+                body: ReplyBody::Raw("text/html".into(), html.into_bytes()),
+            }
         }
         _ => Reply::error(status, 0, &format!("{status}: Error")),
     }
@@ -2090,14 +2402,23 @@ fn push(errors: &mut Vec<FormError>, path: String, code: &str, message: String) 
 }
 
 fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") }
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
 }
 
 /// Counts `s` in characters, as Discord does; records a max-length error.
 fn max_len(errors: &mut Vec<FormError>, path: String, s: &str, max: usize) -> usize {
     let n = s.chars().count();
     if n > max {
-        push(errors, path, "BASE_TYPE_MAX_LENGTH", format!("Must be {max} or fewer in length."));
+        push(
+            errors,
+            path,
+            "BASE_TYPE_MAX_LENGTH",
+            format!("Must be {max} or fewer in length."),
+        );
     }
     n
 }
@@ -2110,7 +2431,12 @@ fn check_url(errors: &mut Vec<FormError>, path: String, value: &Value, allow_att
         return;
     };
     if url.chars().count() > 2048 {
-        push(errors, path.clone(), "BASE_TYPE_MAX_LENGTH", "Must be 2048 or fewer in length.".into());
+        push(
+            errors,
+            path.clone(),
+            "BASE_TYPE_MAX_LENGTH",
+            "Must be 2048 or fewer in length.".into(),
+        );
     }
     let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
     match scheme.as_deref() {
@@ -2137,11 +2463,25 @@ fn check_message_payload(p: &Value, errors: &mut Vec<FormError>) {
     }
     if let Some(embeds) = p["embeds"].as_array() {
         if embeds.len() > 10 {
-            push(errors, "embeds".into(), "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.".into());
+            push(
+                errors,
+                "embeds".into(),
+                "BASE_TYPE_MAX_LENGTH",
+                "Must be 10 or fewer in length.".into(),
+            );
         }
-        let total: usize = embeds.iter().enumerate().map(|(i, e)| check_embed(e, &format!("embeds.{i}"), errors)).sum();
+        let total: usize = embeds
+            .iter()
+            .enumerate()
+            .map(|(i, e)| check_embed(e, &format!("embeds.{i}"), errors))
+            .sum();
         if total > 6000 {
-            push(errors, "embeds".into(), "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000".into());
+            push(
+                errors,
+                "embeds".into(),
+                "MAX_EMBED_SIZE_EXCEEDED",
+                "Embed size exceeds maximum size of 6000".into(),
+            );
         }
     }
     match &p["nonce"] {
@@ -2149,19 +2489,43 @@ fn check_message_payload(p: &Value, errors: &mut Vec<FormError>) {
             max_len(errors, "nonce".into(), s, 25);
         }
         Value::Number(_) | Value::Null => {}
-        _ => push(errors, "nonce".into(), "BASE_TYPE_STRING", "Must be a string or integer.".into()),
+        _ => push(
+            errors,
+            "nonce".into(),
+            "BASE_TYPE_STRING",
+            "Must be a string or integer.".into(),
+        ),
     }
     if let Some(mentions) = p["allowed_mentions"].as_object() {
-        let parse: Vec<&str> = mentions.get("parse").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let parse: Vec<&str> = mentions
+            .get("parse")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
         for (i, kind) in parse.iter().enumerate() {
             if !matches!(*kind, "roles" | "users" | "everyone") {
-                push(errors, format!("allowed_mentions.parse.{i}"), "BASE_TYPE_CHOICES", "Value must be one of {'roles', 'users', 'everyone'}.".into());
+                push(
+                    errors,
+                    format!("allowed_mentions.parse.{i}"),
+                    "BASE_TYPE_CHOICES",
+                    "Value must be one of {'roles', 'users', 'everyone'}.".into(),
+                );
             }
         }
         for kind in ["users", "roles"] {
-            let listed = mentions.get(kind).and_then(Value::as_array).is_some_and(|a| !a.is_empty());
+            let listed = mentions
+                .get(kind)
+                .and_then(Value::as_array)
+                .is_some_and(|a| !a.is_empty());
             if listed && parse.contains(&kind) {
-                push(errors, "allowed_mentions".into(), "ALLOWED_MENTIONS_PARSE_EXCLUSIVE", format!("parse:[\"{kind}\"] and {kind}: [ids...] are mutually exclusive."));
+                push(
+                    errors,
+                    "allowed_mentions".into(),
+                    "ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+                    format!("parse:[\"{kind}\"] and {kind}: [ids...] are mutually exclusive."),
+                );
             }
         }
     }
@@ -2177,26 +2541,48 @@ fn check_embed(e: &Value, path: &str, errors: &mut Vec<FormError>) -> usize {
         size += max_len(errors, join(path, "description"), description, 4096);
     }
     check_url(errors, join(path, "url"), &e["url"], false);
-    if let Some(color) = e.get("color").filter(|c| !c.is_null()) {
-        if !color.as_u64().is_some_and(|c| c <= 0xFF_FFFF) {
-            push(errors, join(path, "color"), "NUMBER_TYPE_MAX", "int value should be less than or equal to 16777215.".into());
-        }
+    if let Some(color) = e.get("color").filter(|c| !c.is_null())
+        && color.as_u64().is_none_or(|c| c > 0xFF_FFFF)
+    {
+        push(
+            errors,
+            join(path, "color"),
+            "NUMBER_TYPE_MAX",
+            "int value should be less than or equal to 16777215.".into(),
+        );
     }
-    if let Some(timestamp) = e.get("timestamp").filter(|t| !t.is_null()) {
-        if !timestamp.as_str().is_some_and(|t| DateTime::parse_from_rfc3339(t).is_ok()) {
-            push(errors, join(path, "timestamp"), "DATE_TIME_TYPE_PARSE", format!("Could not parse {timestamp}. Should be ISO8601."));
-        }
+    if let Some(timestamp) = e.get("timestamp").filter(|t| !t.is_null())
+        && timestamp
+            .as_str()
+            .is_none_or(|t| DateTime::parse_from_rfc3339(t).is_err())
+    {
+        push(
+            errors,
+            join(path, "timestamp"),
+            "DATE_TIME_TYPE_PARSE",
+            format!("Could not parse {timestamp}. Should be ISO8601."),
+        );
     }
     if let Some(fields) = e["fields"].as_array() {
         if fields.len() > 25 {
-            push(errors, join(path, "fields"), "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.".into());
+            push(
+                errors,
+                join(path, "fields"),
+                "BASE_TYPE_MAX_LENGTH",
+                "Must be 25 or fewer in length.".into(),
+            );
         }
         for (i, field) in fields.iter().enumerate() {
             let fpath = format!("{path}.fields.{i}");
             for (key, max) in [("name", 256), ("value", 1024)] {
                 match field[key].as_str() {
                     Some(s) if !s.is_empty() => size += max_len(errors, join(&fpath, key), s, max),
-                    _ => push(errors, join(&fpath, key), "BASE_TYPE_REQUIRED", "This field is required".into()),
+                    _ => push(
+                        errors,
+                        join(&fpath, key),
+                        "BASE_TYPE_REQUIRED",
+                        "This field is required".into(),
+                    ),
                 }
             }
         }
@@ -2204,17 +2590,37 @@ fn check_embed(e: &Value, path: &str, errors: &mut Vec<FormError>) -> usize {
     if e["footer"].is_object() {
         match e["footer"]["text"].as_str() {
             Some(text) if !text.is_empty() => size += max_len(errors, format!("{path}.footer.text"), text, 2048),
-            _ => push(errors, format!("{path}.footer.text"), "BASE_TYPE_REQUIRED", "This field is required".into()),
+            _ => push(
+                errors,
+                format!("{path}.footer.text"),
+                "BASE_TYPE_REQUIRED",
+                "This field is required".into(),
+            ),
         }
-        check_url(errors, format!("{path}.footer.icon_url"), &e["footer"]["icon_url"], true);
+        check_url(
+            errors,
+            format!("{path}.footer.icon_url"),
+            &e["footer"]["icon_url"],
+            true,
+        );
     }
     if e["author"].is_object() {
         match e["author"]["name"].as_str() {
             Some(name) if !name.is_empty() => size += max_len(errors, format!("{path}.author.name"), name, 256),
-            _ => push(errors, format!("{path}.author.name"), "BASE_TYPE_REQUIRED", "This field is required".into()),
+            _ => push(
+                errors,
+                format!("{path}.author.name"),
+                "BASE_TYPE_REQUIRED",
+                "This field is required".into(),
+            ),
         }
         check_url(errors, format!("{path}.author.url"), &e["author"]["url"], false);
-        check_url(errors, format!("{path}.author.icon_url"), &e["author"]["icon_url"], true);
+        check_url(
+            errors,
+            format!("{path}.author.icon_url"),
+            &e["author"]["icon_url"],
+            true,
+        );
     }
     for key in ["image", "thumbnail"] {
         if e[key].is_object() {
@@ -2238,7 +2644,12 @@ fn message_is_empty(p: &Value, files: &[UploadedFile]) -> bool {
 fn check_choices(choices: &Value, path: &str, errors: &mut Vec<FormError>) {
     let Some(choices) = choices.as_array() else { return };
     if choices.len() > 25 {
-        push(errors, path.to_string(), "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.".into());
+        push(
+            errors,
+            path.to_string(),
+            "BASE_TYPE_MAX_LENGTH",
+            "Must be 25 or fewer in length.".into(),
+        );
     }
     for (i, choice) in choices.iter().enumerate() {
         let cpath = format!("{path}.{i}");
@@ -2246,14 +2657,24 @@ fn check_choices(choices: &Value, path: &str, errors: &mut Vec<FormError>) {
             Some(name) if !name.is_empty() => {
                 max_len(errors, join(&cpath, "name"), name, 100);
             }
-            _ => push(errors, join(&cpath, "name"), "BASE_TYPE_REQUIRED", "This field is required".into()),
+            _ => push(
+                errors,
+                join(&cpath, "name"),
+                "BASE_TYPE_REQUIRED",
+                "This field is required".into(),
+            ),
         }
         match &choice["value"] {
             Value::String(s) => {
                 max_len(errors, join(&cpath, "value"), s, 100);
             }
             Value::Number(_) => {}
-            _ => push(errors, join(&cpath, "value"), "BASE_TYPE_REQUIRED", "This field is required".into()),
+            _ => push(
+                errors,
+                join(&cpath, "value"),
+                "BASE_TYPE_REQUIRED",
+                "This field is required".into(),
+            ),
         }
     }
 }
@@ -2263,7 +2684,10 @@ fn valid_command_name(name: &str, chat_input: bool) -> bool {
     if !(1..=32).contains(&n) {
         return false;
     }
-    !chat_input || name.chars().all(|c| (c.is_alphanumeric() && !c.is_uppercase()) || c == '-' || c == '_')
+    !chat_input
+        || name
+            .chars()
+            .all(|c| (c.is_alphanumeric() && !c.is_uppercase()) || c == '-' || c == '_')
 }
 
 /// Discord's rules for one application command.
@@ -2272,29 +2696,54 @@ fn check_command(c: &Value, path: &str, errors: &mut Vec<FormError>) {
     let chat_input = kind == 1;
     let name = c["name"].as_str().unwrap_or_default();
     if !valid_command_name(name, chat_input) {
-        push(errors, join(path, "name"), "APPLICATION_COMMAND_INVALID_NAME", format!("Command name {name:?} is invalid"));
+        push(
+            errors,
+            join(path, "name"),
+            "APPLICATION_COMMAND_INVALID_NAME",
+            format!("Command name {name:?} is invalid"),
+        );
     }
     let description = c["description"].as_str().unwrap_or_default();
     let description_len = description.chars().count();
     if chat_input && !(1..=100).contains(&description_len) {
-        push(errors, join(path, "description"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.".into());
+        push(
+            errors,
+            join(path, "description"),
+            "BASE_TYPE_BAD_LENGTH",
+            "Must be between 1 and 100 in length.".into(),
+        );
     }
     if !chat_input && description_len > 0 {
-        push(errors, join(path, "description"), "APPLICATION_COMMAND_INVALID_DESCRIPTION", "Context menu commands cannot have description".into());
+        push(
+            errors,
+            join(path, "description"),
+            "APPLICATION_COMMAND_INVALID_DESCRIPTION",
+            "Context menu commands cannot have description".into(),
+        );
     }
     let mut size = name.chars().count() + description_len;
     if let Some(options) = c["options"].as_array() {
         size += check_options(options, &join(path, "options"), 0, errors);
     }
     if size > 4000 {
-        push(errors, path.to_string(), "APPLICATION_COMMAND_TOO_LARGE", "Command exceeds maximum size (4000)".into());
+        push(
+            errors,
+            path.to_string(),
+            "APPLICATION_COMMAND_TOO_LARGE",
+            "Command exceeds maximum size (4000)".into(),
+        );
     }
 }
 
 /// Checks an options array; returns its size in characters.
 fn check_options(options: &[Value], path: &str, depth: usize, errors: &mut Vec<FormError>) -> usize {
     if options.len() > 25 {
-        push(errors, path.to_string(), "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.".into());
+        push(
+            errors,
+            path.to_string(),
+            "BASE_TYPE_MAX_LENGTH",
+            "Must be 25 or fewer in length.".into(),
+        );
     }
     let mut size = 0;
     let mut seen_optional = false;
@@ -2303,39 +2752,77 @@ fn check_options(options: &[Value], path: &str, depth: usize, errors: &mut Vec<F
         let kind = option["type"].as_u64().unwrap_or(0);
         let name = option["name"].as_str().unwrap_or_default();
         if !valid_command_name(name, true) {
-            push(errors, join(&opath, "name"), "APPLICATION_COMMAND_INVALID_NAME", format!("Option name {name:?} is invalid"));
+            push(
+                errors,
+                join(&opath, "name"),
+                "APPLICATION_COMMAND_INVALID_NAME",
+                format!("Option name {name:?} is invalid"),
+            );
         }
         let description = option["description"].as_str().unwrap_or_default();
         let description_len = description.chars().count();
         if !(1..=100).contains(&description_len) {
-            push(errors, join(&opath, "description"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.".into());
+            push(
+                errors,
+                join(&opath, "description"),
+                "BASE_TYPE_BAD_LENGTH",
+                "Must be between 1 and 100 in length.".into(),
+            );
         }
         size += name.chars().count() + description_len;
         if !(1..=11).contains(&kind) {
-            push(errors, join(&opath, "type"), "BASE_TYPE_CHOICES", "Value must be one of (1, ..., 11).".into());
+            push(
+                errors,
+                join(&opath, "type"),
+                "BASE_TYPE_CHOICES",
+                "Value must be one of (1, ..., 11).".into(),
+            );
         }
         let required = option["required"].as_bool().unwrap_or(false);
         if required && seen_optional {
-            push(errors, opath.clone(), "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", "Required options must be placed before non-required options".into());
+            push(
+                errors,
+                opath.clone(),
+                "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+                "Required options must be placed before non-required options".into(),
+            );
         }
         seen_optional |= !required && kind > 2;
         if let Some(choices) = option["choices"].as_array() {
             check_choices(&option["choices"], &join(&opath, "choices"), errors);
             size += choices
                 .iter()
-                .map(|c| c["name"].as_str().map_or(0, |s| s.chars().count()) + c["value"].as_str().map_or(0, |s| s.chars().count()))
+                .map(|c| {
+                    c["name"].as_str().map_or(0, |s| s.chars().count())
+                        + c["value"].as_str().map_or(0, |s| s.chars().count())
+                })
                 .sum::<usize>();
             if option["autocomplete"].as_bool().unwrap_or(false) && !choices.is_empty() {
-                push(errors, join(&opath, "autocomplete"), "APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_CHOICES", "Autocomplete cannot be set if there are choices present.".into());
+                push(
+                    errors,
+                    join(&opath, "autocomplete"),
+                    "APPLICATION_COMMAND_OPTION_AUTOCOMPLETE_CHOICES",
+                    "Autocomplete cannot be set if there are choices present.".into(),
+                );
             }
         }
         if matches!(kind, 1 | 2) {
             if depth >= 2 || (depth == 1 && kind == 2) {
-                push(errors, join(&opath, "type"), "APPLICATION_COMMAND_OPTION_NESTING", "Subcommands nest too deep".into());
+                push(
+                    errors,
+                    join(&opath, "type"),
+                    "APPLICATION_COMMAND_OPTION_NESTING",
+                    "Subcommands nest too deep".into(),
+                );
             }
             if let Some(nested) = option["options"].as_array() {
                 if kind == 2 && nested.iter().any(|o| o["type"].as_u64() != Some(1)) {
-                    push(errors, join(&opath, "options"), "APPLICATION_COMMAND_OPTION_NESTING", "A subcommand group may only contain subcommands".into());
+                    push(
+                        errors,
+                        join(&opath, "options"),
+                        "APPLICATION_COMMAND_OPTION_NESTING",
+                        "A subcommand group may only contain subcommands".into(),
+                    );
                 }
                 size += check_options(nested, &join(&opath, "options"), depth + 1, errors);
             }
@@ -2507,11 +2994,16 @@ fn snowflake_of(value: &Value) -> Option<u64> {
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn guess_content_type(filename: &str) -> &'static str {
-    let ext = filename.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match ext.as_str() {
         "opml" | "xml" => "text/xml; charset=utf-8",
         "json" => "application/json; charset=utf-8",
@@ -2537,14 +3029,21 @@ struct Part {
 }
 
 fn multipart_boundary(content_type: &str) -> Option<String> {
-    content_type.split(';').map(str::trim).find_map(|p| p.strip_prefix("boundary=")).map(|b| b.trim_matches('"').to_string())
+    content_type
+        .split(';')
+        .map(str::trim)
+        .find_map(|p| p.strip_prefix("boundary="))
+        .map(|b| b.trim_matches('"').to_string())
 }
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     if needle.is_empty() || from >= haystack.len() {
         return None;
     }
-    haystack[from..].windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    haystack[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
 }
 
 /// Minimal RFC 7578 parsing: enough for reqwest's forms.
@@ -2552,13 +3051,17 @@ fn parse_multipart(body: &[u8], boundary: &str) -> Vec<Part> {
     let delimiter = format!("--{boundary}");
     let delimiter = delimiter.as_bytes();
     let mut parts = Vec::new();
-    let Some(mut at) = find(body, delimiter, 0) else { return parts };
+    let Some(mut at) = find(body, delimiter, 0) else {
+        return parts;
+    };
     loop {
         let start = at + delimiter.len();
         if body[start..].starts_with(b"--") {
             break;
         }
-        let Some(next) = find(body, delimiter, start) else { break };
+        let Some(next) = find(body, delimiter, start) else {
+            break;
+        };
         let mut segment = &body[start..next];
         segment = segment.strip_prefix(b"\r\n").unwrap_or(segment);
         segment = segment.strip_suffix(b"\r\n").unwrap_or(segment);
@@ -2577,7 +3080,12 @@ fn parse_multipart(body: &[u8], boundary: &str) -> Vec<Part> {
                     content_type = line.split_once(':').map(|(_, v)| v.trim().to_string());
                 }
             }
-            parts.push(Part { name, filename, content_type, data });
+            parts.push(Part {
+                name,
+                filename,
+                content_type,
+                data,
+            });
         }
         at = next;
     }
@@ -2594,17 +3102,24 @@ fn disposition_param(line: &str, key: &str) -> Option<String> {
 // ----- gateway --------------------------------------------------------------------------------------------
 
 fn close_message(code: u16, reason: &str) -> WsMessage {
-    WsMessage::Close(Some(CloseFrame { code: CloseCode::from(code), reason: reason.to_string().into() }))
+    WsMessage::Close(Some(CloseFrame {
+        code: CloseCode::from(code),
+        reason: reason.to_string().into(),
+    }))
 }
 
 async fn serve_gateway_connection(shared: Arc<Shared>, stream: TcpStream) {
     let query = Arc::new(Mutex::new(String::new()));
     let seen = Arc::clone(&query);
+    // The signature is tungstenite's `Callback`; its error type is not ours to shrink.
+    #[allow(clippy::result_large_err)]
     let callback = move |request: &WsRequest, response: WsResponse| -> Result<WsResponse, ErrorResponse> {
         *seen.lock().unwrap_or_else(PoisonError::into_inner) = request.uri().query().unwrap_or_default().to_string();
         Ok(response)
     };
-    let Ok(ws) = tokio_tungstenite::accept_hdr_async(stream, callback).await else { return };
+    let Ok(ws) = tokio_tungstenite::accept_hdr_async(stream, callback).await else {
+        return;
+    };
     let query = query.lock().unwrap_or_else(PoisonError::into_inner).clone();
     let (mut sink, mut source) = ws.split();
     let (tx, mut rx) = mpsc::unbounded_channel::<WsMessage>();
@@ -2679,7 +3194,9 @@ fn gateway_op(
     match payload["op"].as_u64() {
         Some(1) => {
             inner.heartbeat_count += 1;
-            let _ = tx.send(WsMessage::Text(json!({ "op": 11, "s": null, "t": null, "d": null }).to_string()));
+            let _ = tx.send(WsMessage::Text(
+                json!({ "op": 11, "s": null, "t": null, "d": null }).to_string(),
+            ));
             true
         }
         Some(2) => {
@@ -2688,7 +3205,7 @@ fn gateway_op(
             }
             inner.identify_count += 1;
             inner.identify = Some(d.clone());
-            if !d["token"].as_str().is_some_and(|t| !t.trim().is_empty()) {
+            if d["token"].as_str().is_none_or(|t| t.trim().is_empty()) {
                 return close(&mut inner, 4004, "Authentication failed.");
             }
             let Some(intents) = d["intents"].as_u64() else {
@@ -2699,7 +3216,12 @@ fn gateway_op(
             }
             *identified = true;
             let session_id = format!("{:032x}", fnv1a(format!("{conn}-{}", inner.identify_count).as_bytes()));
-            inner.session = Some(Session { session_id: session_id.clone(), seq: 0, conn: Some(conn), tx: Some(tx.clone()) });
+            inner.session = Some(Session {
+                session_id: session_id.clone(),
+                seq: 0,
+                conn: Some(conn),
+                tx: Some(tx.clone()),
+            });
             let ready = ready_payload(&inner, &session_id, &d);
             inner.dispatch("READY", ready);
             if intents & 1 != 0 {
@@ -2714,7 +3236,10 @@ fn gateway_op(
         }
         Some(6) => {
             inner.resume_count += 1;
-            let matches = inner.session.as_ref().is_some_and(|s| Some(s.session_id.as_str()) == d["session_id"].as_str());
+            let matches = inner
+                .session
+                .as_ref()
+                .is_some_and(|s| Some(s.session_id.as_str()) == d["session_id"].as_str());
             if matches {
                 *identified = true;
                 if let Some(session) = inner.session.as_mut() {
@@ -2723,7 +3248,9 @@ fn gateway_op(
                 }
                 inner.dispatch("RESUMED", json!({ "_trace": ["[\"gateway-prd-fake\"]"] }));
             } else {
-                let _ = tx.send(WsMessage::Text(json!({ "op": 9, "s": null, "t": null, "d": false }).to_string()));
+                let _ = tx.send(WsMessage::Text(
+                    json!({ "op": 9, "s": null, "t": null, "d": false }).to_string(),
+                ));
             }
             true
         }

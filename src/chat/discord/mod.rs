@@ -26,7 +26,7 @@ use crate::digest::render::discord::{DiscordMessage, Embed, digest_messages, tex
 use crate::metrics::Metrics;
 use crate::ops::Health;
 use crate::scheduler::{Clock, Scheduler};
-use rest::{CHART_FILENAME, DiscordRest, RestError};
+use rest::{CHART_FILENAME, DiscordRest, RestError, USER_AGENT};
 
 /// Discord's limit on a message's content.
 const CONTENT_MAX: usize = 2_000;
@@ -68,8 +68,12 @@ pub async fn run(
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<(), DiscordError> {
     let settings = app.settings.discord.clone();
-    let token = settings.token.clone().filter(|t| !t.is_empty()).ok_or(DiscordError::NoToken)?;
-    let rest = DiscordRest::new(&settings.api_base, token.clone(), &app.settings.fetch.user_agent)?;
+    let token = settings
+        .token
+        .clone()
+        .filter(|t| !t.is_empty())
+        .ok_or(DiscordError::NoToken)?;
+    let rest = DiscordRest::new(&settings.api_base, token.clone(), USER_AGENT)?;
     let sinks = Sinks::new().with(Arc::new(rest));
     let scheduler = Scheduler::new(app.clone(), sinks, metrics.clone(), health.clone(), clock);
 
@@ -230,6 +234,19 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 )
                 .await;
         }
+        poise::FrameworkError::CommandStructureMismatch { ctx, description, .. } => {
+            // Discord still has an older definition of this command (a registration is on its
+            // way); say so rather than leave the user with "interaction failed".
+            tracing::warn!(command = %ctx.command().qualified_name, %description, "command definition mismatch");
+            let _ = poise::Context::Application(ctx)
+                .send(
+                    poise::CreateReply::default()
+                        .content("This command was just updated; please run it again in a minute.")
+                        .ephemeral(true)
+                        .allowed_mentions(serenity::CreateAllowedMentions::new()),
+                )
+                .await;
+        }
         other => {
             if let Err(err) = poise::builtins::on_error(other).await {
                 tracing::error!(error = %err, "cannot report a framework error");
@@ -374,7 +391,11 @@ fn to_embed(embed: &Embed) -> serenity::CreateEmbed {
     if let Some(author) = &embed.author {
         out = out.author(serenity::CreateEmbedAuthor::new(&author.name));
     }
-    if let Some(timestamp) = embed.timestamp.as_deref().and_then(|t| serenity::Timestamp::parse(t).ok()) {
+    if let Some(timestamp) = embed
+        .timestamp
+        .as_deref()
+        .and_then(|t| serenity::Timestamp::parse(t).ok())
+    {
         out = out.timestamp(timestamp);
     }
     out
@@ -413,7 +434,10 @@ async fn autocomplete_source(ctx: Context<'_>, partial: &str) -> serenity::Creat
             .filter(|r| r.url.to_lowercase().contains(&wanted) || r.display_name().to_lowercase().contains(&wanted))
             .take(25)
         {
-            let label: String = format!("{} — {}", row.display_name(), row.url).chars().take(100).collect();
+            let label: String = format!("{} — {}", row.display_name(), row.url)
+                .chars()
+                .take(100)
+                .collect();
             choices.push(serenity::AutocompleteChoice::new(label, row.url.clone()));
         }
     }
@@ -441,6 +465,8 @@ enum ModeChoice {
 }
 
 /// Subscribe a channel to a topic: a scheduled digest or instant alerts.
+// A slash command's options are its parameters.
+#[allow(clippy::too_many_arguments)]
 #[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
 async fn subscribe(
     ctx: Context<'_>,
@@ -622,11 +648,24 @@ async fn sources_import(
     let opml = match (file, url) {
         (Some(file), _) => {
             if file.size > MAX_OPML_BYTES {
-                return refuse(ctx, format!("{} is {} bytes; OPML files up to 1 MiB are read", file.filename, file.size)).await;
+                return refuse(
+                    ctx,
+                    format!(
+                        "{} is {} bytes; OPML files up to 1 MiB are read",
+                        file.filename, file.size
+                    ),
+                )
+                .await;
             }
             if !caller(ctx).is_admin {
                 // Refuse before downloading anything for a caller who may not import.
-                return respond(ctx, Command::Sources(SourcesAction::Import { opml: OpmlInput::Text(String::new()) })).await;
+                return respond(
+                    ctx,
+                    Command::Sources(SourcesAction::Import {
+                        opml: OpmlInput::Text(String::new()),
+                    }),
+                )
+                .await;
             }
             match file.download().await {
                 Ok(bytes) => OpmlInput::Text(String::from_utf8_lossy(&bytes).into_owned()),
@@ -635,7 +674,11 @@ async fn sources_import(
         }
         (None, Some(url)) => OpmlInput::Url(url),
         (None, None) => {
-            return refuse(ctx, "attach an .opml file (`file:`) or give its address (`url:`)".to_string()).await;
+            return refuse(
+                ctx,
+                "attach an .opml file (`file:`) or give its address (`url:`)".to_string(),
+            )
+            .await;
         }
     };
     respond(ctx, Command::Sources(SourcesAction::Import { opml })).await
