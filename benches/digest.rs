@@ -27,7 +27,7 @@ const RUNS: usize = 5;
 
 fn main() {
     // RUST_LOG=newsdesk::editorial=debug shows where a digest's time goes.
-    newsdesk::cli::init_tracing(0);
+    newsdesk::telemetry::init(0, Default::default());
     let corpus = common::corpus_dir();
     let files = common::real_feed_files(&corpus);
     assert!(!files.is_empty(), "no corpus at {}", corpus.display());

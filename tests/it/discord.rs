@@ -930,3 +930,201 @@ fn discord_restart_in_the_middle_of_a_delivery_posts_nothing_twice() {
         bot.stop().await;
     });
 }
+
+#[tokio::test]
+async fn discord_summarize_of_a_slow_page_is_deferred_then_answered() {
+    let server = FeedServer::start().await;
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot = start_bot_with(&fake, dir.path(), |s| s.fetch.timeout_secs = 8).await;
+    let url = server.url("/slow-article");
+    member(&fake, 1000, "summarize", json!([opt_str("url", &url)])).await;
+    let reply = settled(&fake, 1000).await;
+    assert!(
+        reply.is_deferred(),
+        "a 2.3 s answer must be deferred (kind {})",
+        reply.kind
+    );
+    assert!(!reply.is_ephemeral(), "a summary is for the channel");
+    let text = reply.text();
+    assert!(text.contains("**TL;DR**") && text.contains("GPT-5"), "{text}");
+    bot.stop().await;
+    fake.assert_clean();
+}
+
+/// A free loopback port for the ops endpoint of a bot process.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test]
+async fn discord_bot_process_serves_health_and_metrics_and_finishes_the_post_in_flight_on_sigterm() {
+    let server = FeedServer::start().await;
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let settings = bot_settings(&fake, dir.path());
+    {
+        // The store as a previous run left it: two feeds, a subscription due now.
+        let app = App::build(settings.clone()).await.unwrap();
+        two_feeds(&server, &app, Utc::now()).await;
+        let caller = newsdesk::commands::Caller {
+            platform: newsdesk::commands::Platform::Discord,
+            server: Some(FakeDiscord::GUILD_ID.to_string()),
+            channel: FakeDiscord::DIGEST_CHANNEL_ID.to_string(),
+            user: FakeDiscord::ADMIN_USER_ID.to_string(),
+            is_admin: true,
+        };
+        let command = newsdesk::commands::Command::Subscribe {
+            topic: "models".into(),
+            channel: None,
+            mode: None,
+            schedule: Some(schedule_ten_minutes_ago()),
+            timezone: Some("UTC".into()),
+            min_score: None,
+            max_items: None,
+        };
+        newsdesk::commands::execute(&app, &caller, command, Utc::now()).await;
+        make_due(&app, FakeDiscord::DIGEST_CHANNEL_ID).await;
+        app.store.close().await;
+    }
+    std::fs::write(
+        dir.path().join("newsdesk.toml"),
+        format!(
+            "[database]\npath = \"{}\"\n[sources]\nallow_private = true\ninstall_defaults = false\n\
+             [discord]\ndev_guild = {}\n[delivery]\ntick_secs = 1\n[ops]\nlisten = \"127.0.0.1:{port}\"\nlog_format = \"json\"\n",
+            settings.database.path.display(),
+            FakeDiscord::GUILD_ID
+        ),
+    )
+    .unwrap();
+    // The first message reaches Discord, but its answer takes two seconds: SIGTERM arrives
+    // while the post is in flight.
+    fake.hold_responses(Duration::from_secs(2));
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"));
+    command
+        .current_dir(dir.path())
+        .arg("run")
+        .env("NEWSDESK_DISCORD__TOKEN", TOKEN)
+        .env("NEWSDESK_DISCORD__API_BASE", fake.api_base())
+        .env_remove("RUST_LOG")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = command.spawn().unwrap();
+    let pid = child.id();
+
+    let first = fake
+        .wait_channel_messages(FakeDiscord::DIGEST_CHANNEL_ID, 1, WAIT)
+        .await;
+    assert_eq!(first.len(), 1, "no post; requests: {:?}", fake.requests());
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let health = client
+        .get(format!("http://127.0.0.1:{port}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let terminated = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "exit {:?}: {stderr}", output.status);
+    assert!(!stderr.contains(TOKEN), "the token was logged");
+    assert!(
+        stderr.lines().any(|l| l.starts_with('{') && l.contains("\"level\"")),
+        "no JSON logs: {stderr}"
+    );
+
+    // The post in flight was finished and recorded; nothing new was started.
+    fake.hold_responses(Duration::ZERO);
+    let app = App::build(settings).await.unwrap();
+    let counts = app.store.delivery_counts(Some("discord"), None).await.unwrap();
+    assert_eq!((counts.sent, counts.pending), (1, 0), "{stderr}");
+    let messages = fake.channel_messages(FakeDiscord::DIGEST_CHANNEL_ID);
+    let mut nonces: Vec<String> = messages.iter().map(|m| m.nonce.clone().unwrap().to_string()).collect();
+    let total = nonces.len();
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), total);
+}
+
+#[tokio::test]
+async fn discord_metrics_endpoint_counts_posts_and_commands() {
+    let server = FeedServer::start().await;
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let settings = bot_settings(&fake, dir.path());
+    let app = App::build(settings).await.unwrap();
+    app.sync_topics(Utc::now()).await.unwrap();
+    let metrics = Metrics::new();
+    let health = Health::new();
+    let listener = newsdesk::ops::bind("127.0.0.1:0").await.unwrap().unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = watch::channel(false);
+    let mut ops_stop = stopped.clone();
+    tokio::spawn(newsdesk::ops::serve(
+        listener,
+        metrics.clone(),
+        health.clone(),
+        async move {
+            let _ = ops_stop.wait_for(|s| *s).await;
+        },
+    ));
+    let task = tokio::spawn(discord::run(
+        app.clone(),
+        metrics.clone(),
+        health.clone(),
+        Clock::System,
+        stopped,
+    ));
+    assert!(fake.wait_ready(WAIT).await);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    two_feeds(&server, &app, Utc::now()).await;
+    subscribe_digest_channel(&fake, 1100).await;
+    make_due(&app, FakeDiscord::DIGEST_CHANNEL_ID).await;
+    fake.wait_channel_messages(FakeDiscord::DIGEST_CHANNEL_ID, 1, WAIT)
+        .await;
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let mut text = String::new();
+    for _ in 0..50 {
+        text = client
+            .get(format!("http://{addr}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if text.contains("newsdesk_posts_sent_total{platform=\"discord\",kind=\"digest\"} 1") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        text.contains("newsdesk_posts_sent_total{platform=\"discord\",kind=\"digest\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("newsdesk_commands_total{command=\"subscribe\",outcome=\"ok\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("newsdesk_command_latency_seconds_count{command=\"subscribe\"} 1"),
+        "{text}"
+    );
+    let health = client.get(format!("http://{addr}/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert!(health.text().await.unwrap().contains("\"gateway\":true"));
+    stop.send(true).unwrap();
+    task.await.unwrap().unwrap();
+}

@@ -72,6 +72,7 @@ impl FeedServer {
             .route("/feed/{name}", get(serve_fixture))
             .route("/status/{code}", get(serve_status))
             .route("/slow", get(serve_slow))
+            .route("/slow-article", get(serve_slow_article))
             .route("/big", get(serve_big))
             .route("/bomb", get(serve_bomb))
             .route("/loop/{n}", get(serve_loop))
@@ -158,6 +159,23 @@ async fn serve_status(Path(code): Path<u16>) -> Response<Body> {
 async fn serve_slow() -> Response<Body> {
     tokio::time::sleep(Duration::from_secs(10)).await;
     Response::builder().body(Body::from("<rss/>")).unwrap()
+}
+
+/// An article page that takes a little over two seconds: longer than a chat platform waits
+/// for an answer without a deferral.
+async fn serve_slow_article() -> Response<Body> {
+    tokio::time::sleep(Duration::from_millis(2_300)).await;
+    let body = format!(
+        "<html><head><title>GPT-5 launch</title></head><body><article><h1>OpenAI launches GPT-5</h1>{}</article></body></html>",
+        crate::digest::LAUNCH_A
+            .split("\n\n")
+            .map(|p| format!("<p>{p}</p>"))
+            .collect::<String>()
+    );
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .body(Body::from(body))
+        .unwrap()
 }
 
 /// Over the 256 KiB cap used by `test_settings`, declared honestly in Content-Length.
