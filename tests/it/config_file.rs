@@ -8,7 +8,7 @@ fn example_config_parses_to_the_defaults() {
     let parsed = Settings::from_toml(&text).unwrap();
     assert_eq!(parsed, Settings::default());
     // Every section of the settings appears in the example.
-    for section in ["[database]", "[sources]", "[fetch]", "[discord]"] {
+    for section in ["[database]", "[sources]", "[fetch]", "[discord]", "[delivery]", "[ops]"] {
         assert!(text.contains(section), "{section} missing from config.example.toml");
     }
     let defaults = toml_keys(&Settings::default());
