@@ -221,10 +221,7 @@ impl Scheduler {
             if *shutdown.borrow() {
                 break;
             }
-            let Some(platform) = Platform::parse(&sub.platform) else {
-                continue;
-            };
-            let Some(sink) = self.sinks.get(platform) else {
+            let Some(sink) = self.sink_for(&sub) else {
                 report.no_sink += 1;
                 continue;
             };
@@ -318,10 +315,7 @@ impl Scheduler {
             if *shutdown.borrow() {
                 break;
             }
-            let Some(platform) = Platform::parse(&sub.platform) else {
-                continue;
-            };
-            let Some(sink) = self.sinks.get(platform) else {
+            let Some(sink) = self.sink_for(&sub) else {
                 report.no_sink += 1;
                 continue;
             };
@@ -378,6 +372,11 @@ impl Scheduler {
             }
         }
         Ok(report)
+    }
+
+    /// The sink of the adapter serving the subscription's platform, when it is running.
+    fn sink_for(&self, sub: &SubscriptionRow) -> Option<&Arc<dyn crate::chat::ChatSink>> {
+        Platform::parse(&sub.platform).and_then(|platform| self.sinks.get(platform))
     }
 
     /// One post through the ledger: claim, send, record.

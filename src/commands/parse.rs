@@ -305,7 +305,7 @@ fn unknown_command(given: &str) -> ParseError {
     let limit = (lowered.chars().count() / 4).max(1);
     let suggestion = COMMANDS
         .iter()
-        .map(|name| (edit_distance(&lowered, name), *name))
+        .map(|name| (strsim::osa_distance(&lowered, name), *name))
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, name)| format!("; did you mean `/{name}`?"))
@@ -496,31 +496,6 @@ fn read_quoted(chars: &mut impl Iterator<Item = (usize, char)>, text: &mut Strin
             c => text.push(c),
         }
     }
-}
-
-/// Edit distance over chars where swapping two neighbours counts as one edit.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    // rows[i][j]: distance between the first i chars of a and the first j chars of b.
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let substitute = rows[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
-            let mut best = substitute.min(rows[i - 1][j] + 1).min(rows[i][j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
-        }
-    }
-    rows[a.len()][b.len()]
 }
 
 #[cfg(test)]

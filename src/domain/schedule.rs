@@ -234,37 +234,12 @@ fn closest_timezone(given: &str) -> Option<&'static str> {
         .map(|tz| {
             let name = tz.name();
             let zone_city = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
-            (edit_distance(&city, &zone_city), name)
+            (strsim::osa_distance(&city, &zone_city), name)
         })
         .filter(|(distance, _)| *distance <= limit)
         // Ties go to region/city names over legacy abbreviations like `EST5EDT`.
         .min_by_key(|(distance, name)| (*distance, !name.contains('/')))
         .map(|(_, name)| name)
-}
-
-/// Edit distance over chars where swapping two neighbours counts as one edit (`Pairs`).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    // rows[i][j]: distance between the first i chars of a and the first j chars of b.
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let substitute = rows[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
-            let mut best = substitute.min(rows[i - 1][j] + 1).min(rows[i][j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
-        }
-    }
-    rows[a.len()][b.len()]
 }
 
 #[cfg(test)]
