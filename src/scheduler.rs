@@ -319,7 +319,7 @@ impl Scheduler {
                 report.no_sink += 1;
                 continue;
             };
-            let fresh = self.app.store.urls_fetched_after(sub.cursor_at, now - max_age).await?;
+            let (fresh, latest_fetch) = self.app.store.urls_fetched_after(sub.cursor_at, now - max_age).await?;
             if fresh.is_empty() {
                 continue;
             }
@@ -334,8 +334,10 @@ impl Scheduler {
             let mut items: Vec<_> = digest.items.iter().filter(|i| fresh.contains(&i.url)).collect();
             items.sort_by_key(|i| (i.published_at, i.rank));
             let mut posted_here = 0;
+            let mut unsettled = false;
             for item in items {
                 if posted_here >= settings.instant_per_cycle as usize || *shutdown.borrow() {
+                    unsettled = true;
                     break;
                 }
                 let key = format!("url:{}", item.url);
@@ -363,12 +365,22 @@ impl Scheduler {
                         report.posted += 1;
                     }
                     Outcome::Skipped => report.skipped += 1,
-                    Outcome::Failed | Outcome::Retry => report.failed += 1,
+                    Outcome::Failed => report.failed += 1,
+                    Outcome::Retry => {
+                        report.failed += 1;
+                        unsettled = true;
+                    }
                     Outcome::Paused => {
                         report.paused += 1;
+                        unsettled = true;
                         break;
                     }
                 }
+            }
+            // Everything new was looked at: the next cycles need not compose anything until
+            // more articles arrive. Items left for later (cap, retry) keep the cursor put.
+            if !unsettled && let Some(latest) = latest_fetch {
+                self.app.store.set_cursor(sub.id, latest).await?;
             }
         }
         Ok(report)

@@ -384,21 +384,40 @@ impl Store {
         Ok(items)
     }
 
-    /// Canonical URLs of articles fetched after `after` and published after `published_since`:
-    /// what counts as new for an instant subscription.
+    /// Canonical URLs of articles fetched after `after` and published after `published_since`
+    /// (what counts as new for an instant subscription), with the latest fetch time among them.
     pub async fn urls_fetched_after(
         &self,
         after: DateTime<Utc>,
         published_since: DateTime<Utc>,
-    ) -> Result<HashSet<String>, StoreError> {
-        let urls: Vec<String> = sqlx::query_scalar(
-            "SELECT url FROM articles WHERE fetched_at > ? AND COALESCE(published_at, fetched_at) >= ?",
-        )
-        .bind(after.timestamp())
-        .bind(published_since.timestamp())
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(urls.into_iter().collect())
+    ) -> Result<(HashSet<String>, Option<DateTime<Utc>>), StoreError> {
+        let rows = sqlx::query("SELECT url, fetched_at FROM articles WHERE fetched_at > ? AND published_at >= ?")
+            .bind(after.timestamp())
+            .bind(published_since.timestamp())
+            .fetch_all(&self.pool)
+            .await?;
+        let mut urls = HashSet::with_capacity(rows.len());
+        let mut latest: Option<i64> = None;
+        for row in &rows {
+            let url: Option<String> = row.try_get("url")?;
+            let fetched: i64 = row.try_get("fetched_at")?;
+            latest = latest.max(Some(fetched));
+            if let Some(url) = url {
+                urls.insert(url);
+            }
+        }
+        Ok((urls, opt_from_unix(latest)))
+    }
+
+    /// Moves an instant subscription's cursor: articles fetched at or before `at` have been
+    /// considered and are not looked at again.
+    pub async fn set_cursor(&self, id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE subscriptions SET cursor_at = MAX(cursor_at, ?) WHERE id = ?")
+            .bind(at.timestamp())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Keeps a posted digest for reference and `/stats`.
