@@ -10,6 +10,7 @@ use url::Url;
 use crate::config::Settings;
 use crate::domain::SourceKind;
 use crate::editorial::TopicIndex;
+use crate::llm::{LlmEditor, LlmSummarizer};
 use crate::pipeline::summarize::{Extractive, Summarizer};
 use crate::poller::{self, PollSummary, SourceOutcome};
 use crate::sources::defaults::{self, DEFAULT_SOURCES};
@@ -25,6 +26,8 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Client(#[from] ClientBuildError),
+    #[error("cannot set up the LLM client: {0}")]
+    Llm(#[from] crate::llm::client::CallError),
 }
 
 /// Why a source could not be added. Shown to the user as is.
@@ -66,6 +69,8 @@ pub struct App {
     /// Built on first use and rebuilt when topics change; see [`crate::editorial`].
     pub topics: Arc<tokio::sync::RwLock<Option<Arc<TopicIndex>>>>,
     pub summarizer: Arc<dyn Summarizer>,
+    /// The LLM editor when `[llm]` is configured; the offline pipeline otherwise.
+    pub llm: Option<Arc<LlmSummarizer>>,
 }
 
 impl std::fmt::Debug for App {
@@ -84,12 +89,23 @@ impl App {
             allow_private: settings.sources.allow_private,
         };
         let fetcher = Fetcher::new(&settings.fetch, guard)?;
+        let llm = if settings.llm.enabled() {
+            let editor = LlmEditor::new(&settings.llm, store.clone())?;
+            Some(Arc::new(LlmSummarizer::new(Arc::new(editor))))
+        } else {
+            None
+        };
+        let summarizer: Arc<dyn Summarizer> = match &llm {
+            Some(llm) => llm.clone(),
+            None => Arc::new(Extractive),
+        };
         Ok(App {
             settings: Arc::new(settings),
             store,
             fetcher: Arc::new(fetcher),
             topics: Arc::new(tokio::sync::RwLock::new(None)),
-            summarizer: Arc::new(Extractive),
+            summarizer,
+            llm,
         })
     }
 

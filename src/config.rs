@@ -65,6 +65,7 @@ pub struct Settings {
     pub discord: DiscordSettings,
     pub delivery: DeliverySettings,
     pub ops: OpsSettings,
+    pub llm: LlmSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -227,6 +228,59 @@ impl Default for DeliverySettings {
     }
 }
 
+/// An OpenAI-compatible chat-completions endpoint for abstractive summaries, rubric scores
+/// and highlights. Off while `base_url` is empty: the offline pipeline does everything.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LlmSettings {
+    /// e.g. `https://api.openai.com/v1`, `http://127.0.0.1:11434/v1` (Ollama),
+    /// `https://generativelanguage.googleapis.com/v1beta/openai`; empty = off.
+    pub base_url: String,
+    pub model: String,
+    /// Sent as a bearer token; better set as NEWSDESK_LLM__API_KEY. Local servers need none.
+    pub api_key: Option<Secret>,
+    /// Per request, in seconds.
+    pub timeout_secs: u64,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Prompt + completion tokens per UTC day; past it, the offline path takes over.
+    pub max_tokens_per_day: u64,
+    /// Answer length cap per request.
+    pub max_output_tokens: u32,
+    /// Ask for `response_format: json_schema` (servers that reject it get `json_object`).
+    pub json_schema: bool,
+    /// Optional per-task models; the main model otherwise.
+    pub rubric_model: Option<String>,
+    pub summary_model: Option<String>,
+    pub highlights_model: Option<String>,
+    pub podcast_model: Option<String>,
+}
+
+impl Default for LlmSettings {
+    fn default() -> Self {
+        LlmSettings {
+            base_url: String::new(),
+            model: "gpt-4o-mini".to_string(),
+            api_key: None,
+            timeout_secs: 60,
+            concurrency: 4,
+            max_tokens_per_day: 2_000_000,
+            max_output_tokens: 1_200,
+            json_schema: true,
+            rubric_model: None,
+            summary_model: None,
+            highlights_model: None,
+            podcast_model: None,
+        }
+    }
+}
+
+impl LlmSettings {
+    pub fn enabled(&self) -> bool {
+        !self.base_url.trim().is_empty()
+    }
+}
+
 /// Health, metrics and logging.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
@@ -371,6 +425,24 @@ impl Settings {
         }
         if d.instant_per_cycle == 0 {
             return invalid("delivery.instant_per_cycle", "must be at least 1");
+        }
+        let l = &self.llm;
+        if l.enabled() {
+            if !(l.base_url.starts_with("https://") || l.base_url.starts_with("http://")) {
+                return invalid("llm.base_url", "must be an http(s) URL such as `https://api.openai.com/v1`");
+            }
+            if l.model.trim().is_empty() {
+                return invalid("llm.model", "must name a model when llm.base_url is set");
+            }
+        }
+        if l.timeout_secs == 0 {
+            return invalid("llm.timeout_secs", "must be at least 1 second");
+        }
+        if l.concurrency == 0 {
+            return invalid("llm.concurrency", "must be at least 1");
+        }
+        if l.max_output_tokens < 64 {
+            return invalid("llm.max_output_tokens", "must be at least 64");
         }
         if !matches!(self.ops.log_format.as_str(), "text" | "json") {
             return invalid("ops.log_format", "must be `text` or `json`");

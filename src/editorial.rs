@@ -11,10 +11,13 @@ use sha2::{Digest as _, Sha256};
 use url::Url;
 
 use crate::app::App;
-use crate::digest::compose::{Candidate, SelectOptions, StoreTotals, compose, select};
-use crate::digest::{Digest, TopicRef};
+use crate::digest::compose::{Candidate, SelectOptions, Selection, StoreTotals, compose, select};
+use crate::digest::{Digest, LlmCost, TopicRef};
+use crate::llm::tasks::{HighlightItem, Rubric, RubricCandidate, SegmentText};
+use crate::llm::{LlmSummarizer, Spent, merge_summary};
+use crate::pipeline::score::Score;
 use crate::domain::SourceKind;
-use crate::pipeline::podcast::{TopicSegment, plain_text_segments, summarize_episode};
+use crate::pipeline::podcast::{EpisodeSummary, TopicSegment, plain_text_segments, summarize_episode};
 use crate::pipeline::summarize::{Document, Extractive, Summary};
 use crate::pipeline::topics::{Topic, TopicError, TopicInput, TopicMatcher, builtin_topics, validate_custom};
 use crate::sources::fetch::{ACCEPT_PAGE, FetchError, FetchOutcome, Validators};
@@ -364,7 +367,37 @@ impl App {
             max_items: request.max_items,
             topic_names: visible.values().map(|t| (t.slug.clone(), t.name.clone())).collect(),
         };
-        let selection = select(&candidates, &options, now);
+        let mut spent = Spent::default();
+        let selection = match &self.llm {
+            None => select(&candidates, &options, now),
+            Some(llm) => {
+                // The model scores only what the offline score pre-selects: three times the
+                // digest's size, never the whole window.
+                let wider = SelectOptions {
+                    max_items: options.max_items.saturating_mul(3),
+                    ..options.clone()
+                };
+                let mut selection = select(&candidates, &wider, now);
+                let inputs: Vec<RubricCandidate<'_>> = selection
+                    .picked
+                    .iter()
+                    .map(|story| {
+                        let c = &candidates[story.lead];
+                        RubricCandidate {
+                            id: c.id,
+                            title: &c.title,
+                            source: &c.source_name,
+                            lead: &c.lead,
+                            age_hours: (now - c.published_at).num_hours(),
+                        }
+                    })
+                    .collect();
+                let (rubrics, cost) = llm.editor().rubric(&inputs, now).await;
+                spent.add(cost);
+                apply_rubric(&mut selection, &candidates, &rubrics, &options);
+                selection
+            }
+        };
         let selected = started.elapsed();
 
         let picked_ids: Vec<i64> = selection.picked.iter().map(|s| candidates[s.lead].id).collect();
@@ -373,7 +406,9 @@ impl App {
         for story in &selection.picked {
             let candidate = &candidates[story.lead];
             let text = texts.get(&candidate.id).map_or(candidate.lead.as_str(), String::as_str);
-            summaries.push(self.summarize_article(candidate, text).await?);
+            let (summary, cost) = self.summarize_article(candidate, text, now).await?;
+            spent.add(cost);
+            summaries.push(summary);
         }
 
         let summarised = started.elapsed();
@@ -390,26 +425,166 @@ impl App {
             sources_total: counts.sources_total.max(0) as u32,
             articles: counts.articles.max(0) as u32,
         };
-        Ok(compose(&candidates, &selection, &summaries, &options, totals, now))
+        let mut digest = compose(&candidates, &selection, &summaries, &options, totals, now);
+        if let Some(llm) = &self.llm {
+            if !digest.items.is_empty() {
+                let items: Vec<HighlightItem<'_>> = digest
+                    .items
+                    .iter()
+                    .map(|i| HighlightItem {
+                        title: &i.title,
+                        source: &i.source,
+                        tldr: &i.tldr,
+                    })
+                    .collect();
+                match llm.editor().highlights(&items, now).await {
+                    Ok(((highlights, why), cost)) => {
+                        spent.add(cost);
+                        digest.highlights = match why {
+                            Some(why) => format!("{highlights} Why it matters: {why}"),
+                            None => highlights,
+                        };
+                    }
+                    Err(err) => {
+                        tracing::info!(error = %err, "highlights fall back on the offline paragraph");
+                        spent.fallbacks += 1;
+                    }
+                }
+            }
+            digest.stats.llm = Some(LlmCost {
+                requests: spent.requests,
+                cache_hits: spent.cache_hits,
+                tokens: spent.tokens(),
+                fallbacks: spent.fallbacks,
+            });
+        }
+        Ok(digest)
     }
 
     /// A podcast episode with a transcript is summarised from the transcript; anything else
-    /// from its text, by the configured summariser.
-    async fn summarize_article(&self, candidate: &Candidate, text: &str) -> Result<Summary, EditorialError> {
+    /// from its text, by the LLM editor when configured (falling back on the extractive
+    /// summariser), else the extractive one.
+    async fn summarize_article(
+        &self,
+        candidate: &Candidate,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Summary, Spent), EditorialError> {
         if candidate.has_transcript {
             let segments = self.store.transcript(candidate.id).await?;
             if !segments.is_empty() {
-                return Ok(summarize_episode(&candidate.title, &segments, &Extractive).summary);
+                let offline = summarize_episode(&candidate.title, &segments, &Extractive);
+                return Ok(match &self.llm {
+                    Some(llm) => {
+                        let (episode, spent) = llm_episode(llm, &candidate.title, &segments, offline, now).await;
+                        (episode.summary, spent)
+                    }
+                    None => (offline.summary, Spent::default()),
+                });
             }
         }
-        Ok(self
-            .summarizer
-            .summarize(Document {
-                title: &candidate.title,
-                text,
-            })
-            .await)
+        let doc = Document {
+            title: &candidate.title,
+            text,
+        };
+        Ok(match &self.llm {
+            Some(llm) => llm.summarize_with_cost(doc, now).await,
+            None => (self.summarizer.summarize(doc).await, Spent::default()),
+        })
     }
+}
+
+/// Lays the model's rubric over the pre-selected stories, then keeps the best
+/// `max_items` at or above the minimum. Stories the model could not score keep their
+/// offline score.
+fn apply_rubric(selection: &mut Selection, candidates: &[Candidate], rubrics: &[Rubric], options: &SelectOptions) {
+    for story in &mut selection.picked {
+        let id = candidates[story.lead].id;
+        if let Some(rubric) = rubrics.iter().find(|r| r.id == id) {
+            let mut reasons = vec![format!(
+                "LLM rubric: relevance {}/10, quality {}/10, timeliness {}/10",
+                rubric.relevance, rubric.quality, rubric.timeliness
+            )];
+            reasons.append(&mut story.score.reasons);
+            story.score = Score {
+                relevance: rubric.relevance,
+                quality: rubric.quality,
+                timeliness: rubric.timeliness,
+                total: rubric.total(),
+                reasons,
+            };
+            story.category = rubric.category;
+        }
+    }
+    selection.picked.retain(|s| s.score.total >= options.min_score);
+    selection.picked.sort_by(|a, b| b.score.total.cmp(&a.score.total));
+    selection.picked.truncate(options.max_items);
+}
+
+/// An episode summarised by the model (map over transcript chunks, reduce), merged over the
+/// offline one; the offline one alone when the model fails.
+async fn llm_episode(
+    llm: &LlmSummarizer,
+    title: &str,
+    segments: &[crate::domain::Segment],
+    offline: EpisodeSummary,
+    now: DateTime<Utc>,
+) -> (EpisodeSummary, Spent) {
+    let chunks = transcript_chunks(segments);
+    match llm.editor().summarize_episode(title, &chunks, now).await {
+        Ok(((summary, mapped), spent)) => {
+            let segments = mapped
+                .into_iter()
+                .map(|(start, m)| TopicSegment {
+                    start,
+                    title: m.title,
+                    summary: m.summary,
+                })
+                .collect::<Vec<_>>();
+            let stories = segments.iter().map(|s| s.title.clone()).collect();
+            (
+                EpisodeSummary {
+                    summary: merge_summary(summary, offline.summary),
+                    stories,
+                    segments,
+                },
+                spent,
+            )
+        }
+        Err(err) => {
+            tracing::info!(error = %err, title, "episode summary falls back on the offline one");
+            (
+                offline,
+                Spent {
+                    fallbacks: 1,
+                    ..Default::default()
+                },
+            )
+        }
+    }
+}
+
+/// Transcript cues joined into chunks of about [`tasks::SEGMENT_CHARS`], each with the start
+/// of its first cue: the map step's units.
+fn transcript_chunks(segments: &[crate::domain::Segment]) -> Vec<SegmentText> {
+    let mut chunks: Vec<SegmentText> = Vec::new();
+    for segment in segments {
+        let text = segment.text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        match chunks.last_mut() {
+            Some(last) if last.text.len() + text.len() < crate::llm::tasks::SEGMENT_CHARS => {
+                last.text.push(' ');
+                last.text.push_str(text);
+            }
+            _ => chunks.push(SegmentText {
+                start: segment.start,
+                text: text.to_string(),
+            }),
+        }
+    }
+    chunks
 }
 
 /// Why a document could not be summarised. Shown to the user as is.
@@ -458,7 +633,10 @@ impl App {
             if segments.is_empty() {
                 return Err(SummarizeError::Empty(location));
             }
-            let episode = summarize_episode(&name, &segments, &Extractive);
+            let mut episode = summarize_episode(&name, &segments, &Extractive);
+            if let Some(llm) = &self.llm {
+                episode = llm_episode(llm, &name, &segments, episode, Utc::now()).await.0;
+            }
             return Ok(SummarizedDocument {
                 title: name,
                 summary: episode.summary,

@@ -18,6 +18,9 @@
 //!   the `ChatSink` trait; [`scheduler`] polls sources and delivers digests and alerts.
 //! - [`ops`], [`metrics`] and [`telemetry`] are the operator's side: `/healthz`, Prometheus
 //!   `/metrics`, logging.
+//! - [`llm`] is the optional LLM editor (abstractive summaries, rubric scores, highlights,
+//!   podcast episodes) over any OpenAI-compatible endpoint, cached, budgeted, validated, with
+//!   the offline pipeline as its fallback.
 //! - [`config`] holds the typed, layered settings.
 //! - [`eval`] measures the summariser offline: ROUGE and an evaluation set built from the
 //!   shared feed corpus (`cargo bench --bench summarize`).
@@ -31,6 +34,7 @@ pub mod digest;
 pub mod domain;
 pub mod editorial;
 pub mod eval;
+pub mod llm;
 pub mod metrics;
 pub mod ops;
 pub mod pipeline;

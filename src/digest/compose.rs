@@ -348,6 +348,7 @@ pub fn compose(
             selected: items.len() as u32,
             window_hours: options.window_hours,
             min_score: options.min_score,
+            llm: None,
         },
         items,
         keywords,

@@ -79,6 +79,18 @@ pub struct DigestStats {
     pub selected: u32,
     pub window_hours: u32,
     pub min_score: u8,
+    /// What the LLM editor spent on this edition, when one is configured.
+    pub llm: Option<LlmCost>,
+}
+
+/// Requests and tokens an edition cost at the model endpoint.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct LlmCost {
+    pub requests: u32,
+    pub cache_hits: u32,
+    pub tokens: u64,
+    /// Items that fell back on the offline path (failure, timeout, budget).
+    pub fallbacks: u32,
 }
 
 /// One selected story.

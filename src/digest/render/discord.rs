@@ -516,8 +516,11 @@ fn header_embed(digest: &Digest, now: DateTime<Utc>) -> Embed {
         parts.push(Part::cut(must_read(digest, now)));
     }
     let s = &digest.stats;
+    let llm = super::llm_line(digest)
+        .map(|line| format!("\nLLM editor: {line}"))
+        .unwrap_or_default();
     parts.push(Part::keep(format!(
-        "**📊 Data Overview**\nSources {}/{} · {} · window {} h · min score {}",
+        "**📊 Data Overview**\nSources {}/{} · {} · window {} h · min score {}{llm}",
         s.sources_ok,
         s.sources_total,
         article_flow(digest),

@@ -105,6 +105,9 @@ fn overview(out: &mut String, digest: &Digest) {
         s.window_hours,
         threshold(digest)
     ));
+    if let Some(line) = super::llm_line(digest) {
+        out.push_str(&format!("LLM editor: {line}\n\n"));
+    }
 }
 
 fn keywords(out: &mut String, digest: &Digest) {

@@ -25,6 +25,19 @@ const TAG_LINE_KEYWORDS: usize = 20;
 /// Bar length, in cells, of the text charts.
 const BAR_WIDTH: usize = 20;
 
+/// "LLM: 12 requests · 18,400 tokens · 9 cached · 1 offline", when a model was used.
+fn llm_line(digest: &Digest) -> Option<String> {
+    let cost = digest.stats.llm?;
+    let mut line = format!("{} requests · {} tokens", cost.requests, cost.tokens);
+    if cost.cache_hits > 0 {
+        line.push_str(&format!(" · {} cached", cost.cache_hits));
+    }
+    if cost.fallbacks > 0 {
+        line.push_str(&format!(" · {} offline fallbacks", cost.fallbacks));
+    }
+    Some(line)
+}
+
 /// The number each item is shown under: sections in category order, rank order inside each,
 /// counted 1..n across the whole digest. Keyed by rank.
 fn display_numbers(digest: &Digest) -> HashMap<u32, usize> {
@@ -282,6 +295,7 @@ pub(crate) mod fixture {
                 selected: 7,
                 window_hours: 24,
                 min_score: 18,
+                llm: None,
             },
             items,
             keywords: vec![

@@ -242,7 +242,8 @@ fn overview(out: &mut Out, digest: &Digest) {
         ("Window", format!("{} h", s.window_hours)),
         ("Min score", threshold(digest)),
     ];
-    for (label, value) in rows {
+    let llm = super::llm_line(digest).map(|line| ("LLM editor", line));
+    for (label, value) in rows.into_iter().chain(llm) {
         let label = out.paint(&format!("{label:<18}"), Paint::Bold);
         out.line(&format!("  {label}{value}"));
     }
