@@ -88,7 +88,7 @@ pub async fn execute(app: &App, caller: &Caller, command: Command, now: DateTime
         Command::Latest { topic, count } => latest(app, caller, topic, count, now).await,
         Command::Summarize { url } => summarize(app, &url).await,
         Command::Settings { timezone, min_score } => settings(app, caller, timezone, min_score, now).await,
-        Command::Stats => stats(app, caller).await,
+        Command::Stats => stats(app, caller, now).await,
         Command::Help => Ok(Reply::private(help_text())),
     };
     match outcome {
@@ -745,7 +745,7 @@ async fn settings(
     Ok(Reply::private(text))
 }
 
-async fn stats(app: &App, caller: &Caller) -> Outcome {
+async fn stats(app: &App, caller: &Caller, now: DateTime<Utc>) -> Outcome {
     let counts = app.store.counts().await?;
     let deliveries = app
         .store
@@ -767,6 +767,27 @@ async fn stats(app: &App, caller: &Caller) -> Outcome {
         deliveries.failed,
         deliveries.digests
     );
+    let mut text = text;
+    if app.llm.is_some() {
+        let usage = app.store.llm_usage(now).await?;
+        let tokens: i64 = usage.iter().map(|u| u.tokens()).sum();
+        let requests: i64 = usage.iter().map(|u| u.requests).sum();
+        let hits: i64 = usage.iter().map(|u| u.cache_hits).sum();
+        let failures: i64 = usage.iter().map(|u| u.failures).sum();
+        text.push_str(&format!(
+            "\n• LLM today: {requests} requests, {tokens} of {} tokens, {hits} cached answers, {failures} failed",
+            app.settings.llm.max_tokens_per_day
+        ));
+        for u in usage.iter().filter(|u| u.requests > 0 || u.cache_hits > 0) {
+            text.push_str(&format!(
+                "\n  – {}: {} requests, {} tokens, {} cached",
+                u.task,
+                u.requests,
+                u.tokens(),
+                u.cache_hits
+            ));
+        }
+    }
     Ok(Reply::private(text))
 }
 
