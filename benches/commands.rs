@@ -288,7 +288,7 @@ impl TextPool {
     fn article(&self, n: usize, source: usize, now: DateTime<Utc>, days: i64) -> Article {
         let mut rng = Rng::new(SEED ^ (n as u64).wrapping_mul(0x2545_f491_4f6c_dd1d));
         let title = match rng.below(4) {
-            0 => fill(rng.pick(AI_TITLES), &mut rng),
+            0 => fill(rng.pick::<&str>(AI_TITLES), &mut rng),
             1 => {
                 let words: Vec<&str> = rng.pick(&self.sentences).split_whitespace().collect();
                 let take = (4 + rng.below(7)).min(words.len());
@@ -306,9 +306,9 @@ impl TextPool {
                 text.push(' ');
             }
             if rng.chance(20) {
-                text.push_str(&fill(rng.pick(AI_SENTENCES), &mut rng));
+                text.push_str(&fill(rng.pick::<&str>(AI_SENTENCES), &mut rng));
             } else {
-                text.push_str(rng.pick(&self.sentences));
+                text.push_str(rng.pick(&self.sentences).as_str());
             }
         }
         if text.len() > 650 {
@@ -338,8 +338,8 @@ impl TextPool {
 
 fn fill(template: &str, rng: &mut Rng) -> String {
     template
-        .replace("{org}", rng.pick(ORGS))
-        .replace("{model}", rng.pick(MODELS))
+        .replace("{org}", rng.pick::<&str>(ORGS))
+        .replace("{model}", rng.pick::<&str>(MODELS))
         .replace("{n}", &(2 + rng.below(97)).to_string())
 }
 

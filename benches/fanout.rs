@@ -3,9 +3,10 @@
 //! (`DiscordRest`) to the loopback fake Discord of `tests/it/fake_discord.rs`, run with
 //! Discord's rate limits (5 messages per 5 s per channel, 50 requests per second globally,
 //! rate-limit headers on every answer, 429 when exceeded). `FANOUT_LATENCY_MS` adds a delay
-//! to every answer of the fake (Discord's own is tens of milliseconds; default 0).
+//! to every answer of the fake (Discord's own is tens of milliseconds; default 0);
+//! `FANOUT_GLOBAL_PER_SECOND` sets our client's global pacing (its default is Discord's 50).
 //!
-//! The store holds 30 AI-news articles from 10 sources inside the digest window, all tagged
+//! The store holds 19 AI-news articles (10 stories) from 10 sources inside the digest window, all tagged
 //! `models`; 1,000 digest subscriptions to `models` (distinct channel ids, one guild) are due
 //! now. Reported: channels, messages the fake accepted, wall time, messages per second,
 //! 429s (the goal is none), that every channel got its digest exactly once, and how the time
@@ -16,7 +17,6 @@
 //! `cargo bench --bench fanout` (multi-thread runtime: the fake runs in the same process)
 
 #[path = "../tests/it/fake_discord.rs"]
-#[allow(dead_code)]
 mod fake_discord;
 
 use std::collections::{HashMap, HashSet};
@@ -29,7 +29,7 @@ use chrono_tz::Tz;
 use fake_discord::FakeDiscord;
 use futures::future::BoxFuture;
 use newsdesk::app::App;
-use newsdesk::chat::discord::rest::{DiscordRest, USER_AGENT};
+use newsdesk::chat::discord::rest::{DiscordRest, RetryPolicy, USER_AGENT};
 use newsdesk::chat::{ChatSink, Post, SinkError, Sinks};
 use newsdesk::commands::Platform;
 use newsdesk::config::{Secret, Settings};
@@ -134,7 +134,11 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    runtime.block_on(run(channels, latency));
+    let global_per_second = std::env::var("FANOUT_GLOBAL_PER_SECOND")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|n| *n > 0);
+    runtime.block_on(run(channels, latency, global_per_second));
 }
 
 /// The Discord sink, timed: how long `digests_once` spends inside `post`.
@@ -160,7 +164,7 @@ impl ChatSink for TimedSink {
     }
 }
 
-async fn run(channels: usize, latency: Duration) {
+async fn run(channels: usize, latency: Duration, global_per_second: Option<u32>) {
     let fake = FakeDiscord::start().await;
     fake.set_realistic_rate_limits(5, Duration::from_secs(5));
     fake.set_latency(latency);
@@ -240,8 +244,15 @@ async fn run(channels: usize, latency: Duration) {
         median(&mut markdown_ms),
     );
 
-    let rest =
-        Arc::new(DiscordRest::new(&fake.api_base(), Secret::new("bench-token"), USER_AGENT).expect("rest client"));
+    let mut client = DiscordRest::new(&fake.api_base(), Secret::new("bench-token"), USER_AGENT).expect("rest client");
+    if let Some(per_second) = global_per_second {
+        client = client.with_policy(RetryPolicy {
+            global_per_second: per_second,
+            ..RetryPolicy::default()
+        });
+    }
+    let pacing = client.policy().global_per_second;
+    let rest = Arc::new(client);
     let sink = Arc::new(TimedSink {
         inner: Arc::clone(&rest),
         spent: Mutex::new(Duration::ZERO),
@@ -293,7 +304,7 @@ async fn run(channels: usize, latency: Duration) {
 
     println!();
     println!(
-        "fan-out of one `{TOPIC}` digest, fake Discord latency {} ms",
+        "fan-out of one `{TOPIC}` digest, fake Discord latency {} ms, our client paced at {pacing} requests/s",
         latency.as_millis()
     );
     println!("  channels:                {channels}");
@@ -336,6 +347,20 @@ async fn run(channels: usize, latency: Duration) {
         hits.len(),
         rest.rate_limited_count()
     );
+    if let Some(first) = messages.first() {
+        let at: Vec<String> = hits
+            .iter()
+            .take(12)
+            .map(|h| format!("{:.2}", h.at.saturating_duration_since(first.at).as_secs_f64()))
+            .collect();
+        if !at.is_empty() {
+            println!(
+                "  429s at (s after the first message): {}{}",
+                at.join(", "),
+                if hits.len() > at.len() { ", …" } else { "" }
+            );
+        }
+    }
     println!(
         "  exactly once:            {exactly_once}/{channels} channels got one digest ({parts} message(s)); \
          {missing} got none, {extra} unexpected channels"
