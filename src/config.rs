@@ -429,7 +429,10 @@ impl Settings {
         let l = &self.llm;
         if l.enabled() {
             if !(l.base_url.starts_with("https://") || l.base_url.starts_with("http://")) {
-                return invalid("llm.base_url", "must be an http(s) URL such as `https://api.openai.com/v1`");
+                return invalid(
+                    "llm.base_url",
+                    "must be an http(s) URL such as `https://api.openai.com/v1`",
+                );
             }
             if l.model.trim().is_empty() {
                 return invalid("llm.model", "must name a model when llm.base_url is set");

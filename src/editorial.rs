@@ -11,13 +11,13 @@ use sha2::{Digest as _, Sha256};
 use url::Url;
 
 use crate::app::App;
-use crate::digest::compose::{Candidate, SelectOptions, Selection, StoreTotals, compose, select};
+use crate::digest::compose::{Candidate, SelectOptions, Selection, StoreTotals, compose, pick, select};
 use crate::digest::{Digest, LlmCost, TopicRef};
+use crate::domain::SourceKind;
 use crate::llm::tasks::{HighlightItem, Rubric, RubricCandidate, SegmentText};
 use crate::llm::{LlmSummarizer, Spent, merge_summary};
-use crate::pipeline::score::Score;
-use crate::domain::SourceKind;
 use crate::pipeline::podcast::{EpisodeSummary, TopicSegment, plain_text_segments, summarize_episode};
+use crate::pipeline::score::Score;
 use crate::pipeline::summarize::{Document, Extractive, Summary};
 use crate::pipeline::topics::{Topic, TopicError, TopicInput, TopicMatcher, builtin_topics, validate_custom};
 use crate::sources::fetch::{ACCEPT_PAGE, FetchError, FetchOutcome, Validators};
@@ -437,9 +437,8 @@ impl App {
                         tldr: &i.tldr,
                     })
                     .collect();
-                match llm.editor().highlights(&items, now).await {
-                    Ok(((highlights, why), cost)) => {
-                        spent.add(cost);
+                match llm.editor().highlights(&items, now, &mut spent).await {
+                    Ok((highlights, why)) => {
                         digest.highlights = match why {
                             Some(why) => format!("{highlights} Why it matters: {why}"),
                             None => highlights,
@@ -516,9 +515,11 @@ fn apply_rubric(selection: &mut Selection, candidates: &[Candidate], rubrics: &[
             story.category = rubric.category;
         }
     }
-    selection.picked.retain(|s| s.score.total >= options.min_score);
-    selection.picked.sort_by(|a, b| b.score.total.cmp(&a.score.total));
-    selection.picked.truncate(options.max_items);
+    let scored = std::mem::take(&mut selection.picked)
+        .into_iter()
+        .filter(|s| s.score.total >= options.min_score)
+        .collect();
+    selection.picked = pick(candidates, scored, options.max_items);
 }
 
 /// An episode summarised by the model (map over transcript chunks, reduce), merged over the
@@ -531,8 +532,9 @@ async fn llm_episode(
     now: DateTime<Utc>,
 ) -> (EpisodeSummary, Spent) {
     let chunks = transcript_chunks(segments);
-    match llm.editor().summarize_episode(title, &chunks, now).await {
-        Ok(((summary, mapped), spent)) => {
+    let mut spent = Spent::default();
+    match llm.editor().summarize_episode(title, &chunks, now, &mut spent).await {
+        Ok((summary, mapped)) => {
             let segments = mapped
                 .into_iter()
                 .map(|(start, m)| TopicSegment {
@@ -553,13 +555,8 @@ async fn llm_episode(
         }
         Err(err) => {
             tracing::info!(error = %err, title, "episode summary falls back on the offline one");
-            (
-                offline,
-                Spent {
-                    fallbacks: 1,
-                    ..Default::default()
-                },
-            )
+            spent.fallbacks += 1;
+            (offline, spent)
         }
     }
 }

@@ -588,14 +588,11 @@ async fn search(
         None => None,
     };
     const SHOWN: usize = 8;
-    // With a topic filter, read more hits so that enough survive the filter.
-    let limit = if topic.is_some() { 200 } else { SHOWN as u32 };
-    let mut hits = app.search(query, days.map(|d| d as u32), limit, now).await?;
-    if let Some(topic) = &topic {
-        let ids: Vec<i64> = hits.iter().map(|h| h.article_id).collect();
-        let keep = app.store.articles_in_topic(&ids, topic.id).await?;
-        hits.retain(|h| keep.contains(&h.article_id));
-    }
+    let since = days.map(|d| now - chrono::Duration::days(d));
+    let mut hits = app
+        .store
+        .search_in(query, since, topic.as_ref().map(|t| t.id), SHOWN as u32)
+        .await?;
     hits.truncate(SHOWN);
     if hits.is_empty() {
         return Ok(Reply::private(format!(

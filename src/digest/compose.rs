@@ -119,6 +119,19 @@ pub fn select(candidates: &[Candidate], options: &SelectOptions, now: DateTime<U
     stories.retain(|s| s.score.total >= options.min_score);
     let above_threshold = stories.len();
 
+    let picked = pick(candidates, stories, options.max_items);
+
+    Selection {
+        in_window: wanted.len(),
+        stories: story_count,
+        above_threshold,
+        picked,
+    }
+}
+
+/// The best `max_items` of `stories`, at most a few per source (max/5, at least 2) so one
+/// prolific blog cannot fill the digest, unless nothing else is left; best first.
+pub fn pick(candidates: &[Candidate], mut stories: Vec<Story>, max_items: usize) -> Vec<Story> {
     stories.sort_by(|a, b| {
         b.score
             .total
@@ -128,12 +141,12 @@ pub fn select(candidates: &[Candidate], options: &SelectOptions, now: DateTime<U
             .then(candidates[a.lead].id.cmp(&candidates[b.lead].id))
     });
 
-    let per_source_cap = (options.max_items / 5).max(2);
+    let per_source_cap = (max_items / 5).max(2);
     let mut per_source: HashMap<i64, usize> = HashMap::new();
     let mut picked = Vec::new();
     let mut held_back = Vec::new();
     for story in stories {
-        if picked.len() >= options.max_items {
+        if picked.len() >= max_items {
             break;
         }
         let count = per_source.entry(candidates[story.lead].source_id).or_default();
@@ -145,7 +158,7 @@ pub fn select(candidates: &[Candidate], options: &SelectOptions, now: DateTime<U
         picked.push(story);
     }
     // A quiet day with one prolific source still fills the digest rather than leave room empty.
-    let room = options.max_items.saturating_sub(picked.len());
+    let room = max_items.saturating_sub(picked.len());
     picked.extend(held_back.into_iter().take(room));
     picked.sort_by(|a, b| {
         b.score
@@ -153,13 +166,7 @@ pub fn select(candidates: &[Candidate], options: &SelectOptions, now: DateTime<U
             .cmp(&a.score.total)
             .then(candidates[b.lead].published_at.cmp(&candidates[a.lead].published_at))
     });
-
-    Selection {
-        in_window: wanted.len(),
-        stories: story_count,
-        above_threshold,
-        picked,
-    }
+    picked
 }
 
 fn story(candidates: &[Candidate], members: Vec<usize>, options: &SelectOptions, now: DateTime<Utc>) -> Story {

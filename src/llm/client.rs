@@ -82,7 +82,8 @@ impl ChatClient {
         user: &str,
         schema_name: &str,
         schema: &Value,
-    ) -> Result<(Value, Usage), CallError> {
+    ) -> Result<(Value, Usage), (CallError, Usage)> {
+        let none = Usage::default();
         let response_format = if self.json_schema {
             json!({
                 "type": "json_schema",
@@ -109,29 +110,33 @@ impl ChatClient {
         if let Some(key) = &self.api_key {
             request = request.bearer_auth(key.expose());
         }
-        let response = request.send().await.map_err(|e| self.transport(e))?;
+        let response = request.send().await.map_err(|e| (self.transport(e), none))?;
         let status = response.status();
-        let text = response.text().await.map_err(|e| self.transport(e))?;
+        let text = response.text().await.map_err(|e| (self.transport(e), none))?;
         if !status.is_success() {
             let message = serde_json::from_str::<Value>(&text)
                 .ok()
                 .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
                 .unwrap_or_else(|| text.chars().take(200).collect());
-            return Err(CallError::Http {
-                status: status.as_u16(),
-                message,
-            });
+            return Err((
+                CallError::Http {
+                    status: status.as_u16(),
+                    message,
+                },
+                none,
+            ));
         }
-        let envelope: Value =
-            serde_json::from_str(&text).map_err(|e| CallError::Malformed(format!("not a chat completion: {e}")))?;
+        let envelope: Value = serde_json::from_str(&text)
+            .map_err(|e| (CallError::Malformed(format!("not a chat completion: {e}")), none))?;
         let usage = Usage {
             prompt_tokens: envelope["usage"]["prompt_tokens"].as_i64().unwrap_or(0),
             completion_tokens: envelope["usage"]["completion_tokens"].as_i64().unwrap_or(0),
         };
+        // From here on the answer was billed: errors carry the usage.
         let content = envelope["choices"][0]["message"]["content"]
             .as_str()
-            .ok_or_else(|| CallError::Malformed("no choices[0].message.content".into()))?;
-        let json = parse_json_content(content).map_err(|e| CallError::Malformed(e.to_string()))?;
+            .ok_or_else(|| (CallError::Malformed("no choices[0].message.content".into()), usage))?;
+        let json = parse_json_content(content).map_err(|e| (CallError::Malformed(e.to_string()), usage))?;
         Ok((json, usage))
     }
 

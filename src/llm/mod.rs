@@ -25,9 +25,7 @@ use crate::config::LlmSettings;
 use crate::pipeline::summarize::{Document, Extractive, Summarizer, Summary};
 use crate::store::{CachedAnswer, Store, StoreError, UsageDelta};
 use client::{CallError, ChatClient};
-use tasks::{
-    HighlightItem, Invalid, LlmSummary, MappedSegment, Rubric, RubricCandidate, SYSTEM, SegmentText, Task,
-};
+use tasks::{HighlightItem, Invalid, LlmSummary, MappedSegment, Rubric, RubricCandidate, SYSTEM, SegmentText, Task};
 
 /// Why the LLM gave nothing usable; the caller uses the offline result instead.
 #[derive(Debug, thiserror::Error)]
@@ -120,7 +118,7 @@ impl LlmEditor {
 
     async fn budget_left(&self, now: DateTime<Utc>) -> Result<bool, StoreError> {
         let used: i64 = self.store.llm_usage(now).await?.iter().map(|u| u.tokens()).sum();
-        let left = used < self.settings.max_tokens_per_day as i64;
+        let left = used < i64::try_from(self.settings.max_tokens_per_day).unwrap_or(i64::MAX);
         if !left && !self.budget_announced.swap(true, Ordering::Relaxed) {
             tracing::warn!(
                 used,
@@ -132,6 +130,8 @@ impl LlmEditor {
     }
 
     /// One task request through cache, budget, one retry and the validator.
+    // Each argument is one part of the request; a struct holding them would only be unpacked here.
+    #[allow(clippy::too_many_arguments)]
     async fn ask<T>(
         &self,
         task: Task,
@@ -140,7 +140,8 @@ impl LlmEditor {
         schema: &Value,
         validate: impl Fn(&Value) -> Result<T, Invalid>,
         now: DateTime<Utc>,
-    ) -> Result<(T, Spent), LlmError> {
+        spent: &mut Spent,
+    ) -> Result<T, LlmError> {
         let model = self.model_for(task).to_string();
         let version = task.prompt_version();
         if let Some(cached) = self.store.llm_cached(key, task.as_str(), &model, version).await?
@@ -152,15 +153,9 @@ impl LlmEditor {
                 ..Default::default()
             };
             self.store.llm_add_usage(task.as_str(), hit, now).await?;
-            return Ok((
-                answer,
-                Spent {
-                    cache_hits: 1,
-                    ..Default::default()
-                },
-            ));
+            spent.cache_hits += 1;
+            return Ok(answer);
         }
-        let mut spent = Spent::default();
         let mut last_error = LlmError::Budget;
         for attempt in 0..2 {
             if !self.budget_left(now).await? {
@@ -175,9 +170,13 @@ impl LlmEditor {
             spent.requests += 1;
             let (value, usage) = match result {
                 Ok(ok) => ok,
-                Err(err) => {
+                Err((err, usage)) => {
+                    // A malformed answer was still billed: it counts against the budget.
+                    spent.prompt_tokens += usage.prompt_tokens.max(0) as u64;
+                    spent.completion_tokens += usage.completion_tokens.max(0) as u64;
                     tracing::warn!(task = task.as_str(), attempt, error = %err, "LLM request failed");
-                    self.record(task, 1, 0, 0, now).await?;
+                    self.record(task, 1, usage.prompt_tokens, usage.completion_tokens, now)
+                        .await?;
                     last_error = LlmError::Call(err);
                     continue;
                 }
@@ -196,7 +195,7 @@ impl LlmEditor {
                     self.store
                         .llm_cache_put(key, task.as_str(), &model, version, &cached, now)
                         .await?;
-                    return Ok((answer, spent));
+                    return Ok(answer);
                 }
                 Err(reason) => {
                     tracing::warn!(task = task.as_str(), attempt, %reason, "LLM answer refused");
@@ -233,7 +232,8 @@ impl LlmEditor {
         title: &str,
         text: &str,
         now: DateTime<Utc>,
-    ) -> Result<(LlmSummary, Spent), LlmError> {
+        spent: &mut Spent,
+    ) -> Result<LlmSummary, LlmError> {
         let key = content_hash(&[title, text]);
         let prompt = tasks::summary_prompt(title, text);
         self.ask(
@@ -243,6 +243,7 @@ impl LlmEditor {
             &tasks::summary_schema(),
             |v| tasks::check_summary(v, title, text),
             now,
+            spent,
         )
         .await
     }
@@ -283,7 +284,15 @@ impl LlmEditor {
             }
         }
         for batch in uncached.chunks(tasks::RUBRIC_BATCH) {
-            let batch_key = content_hash(&batch.iter().map(rubric_key).collect::<Vec<_>>().iter().map(String::as_str).collect::<Vec<_>>());
+            let batch_key = content_hash(
+                &batch
+                    .iter()
+                    .map(rubric_key)
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>(),
+            );
             let prompt = tasks::rubric_prompt(batch);
             match self
                 .ask(
@@ -293,11 +302,11 @@ impl LlmEditor {
                     &tasks::rubric_schema(),
                     |v| tasks::check_rubric(v, batch),
                     now,
+                    &mut spent,
                 )
                 .await
             {
-                Ok((answers, cost)) => {
-                    spent.add(cost);
+                Ok(answers) => {
                     for (candidate, rubric) in batch.iter().zip(answers) {
                         // Kept per article too, so a later batch that holds it reuses this.
                         let answer = CachedAnswer {
@@ -336,8 +345,12 @@ impl LlmEditor {
         &self,
         items: &[HighlightItem<'_>],
         now: DateTime<Utc>,
-    ) -> Result<((String, Option<String>), Spent), LlmError> {
-        let parts: Vec<String> = items.iter().map(|i| format!("{}|{}|{}", i.title, i.source, i.tldr)).collect();
+        spent: &mut Spent,
+    ) -> Result<(String, Option<String>), LlmError> {
+        let parts: Vec<String> = items
+            .iter()
+            .map(|i| format!("{}|{}|{}", i.title, i.source, i.tldr))
+            .collect();
         let key = content_hash(&parts.iter().map(String::as_str).collect::<Vec<_>>());
         let prompt = tasks::highlights_prompt(items);
         self.ask(
@@ -347,6 +360,7 @@ impl LlmEditor {
             &tasks::highlights_schema(),
             |v| tasks::check_highlights(v, items),
             now,
+            spent,
         )
         .await
     }
@@ -359,8 +373,8 @@ impl LlmEditor {
         title: &str,
         segments: &[SegmentText],
         now: DateTime<Utc>,
-    ) -> Result<((LlmSummary, Vec<(Option<f64>, MappedSegment)>), Spent), LlmError> {
-        let mut spent = Spent::default();
+        spent: &mut Spent,
+    ) -> Result<(LlmSummary, Vec<(Option<f64>, MappedSegment)>), LlmError> {
         let indexed: Vec<(usize, &SegmentText)> = segments.iter().enumerate().collect();
         let mut mapped = Vec::new();
         for chunk in indexed.chunks(tasks::SEGMENTS_PER_MAP) {
@@ -369,7 +383,7 @@ impl LlmEditor {
             parts.extend(texts);
             let key = content_hash(&parts);
             let prompt = tasks::podcast_map_prompt(title, chunk);
-            let (answer, cost) = self
+            let answer = self
                 .ask(
                     Task::PodcastMap,
                     &key,
@@ -377,15 +391,15 @@ impl LlmEditor {
                     &tasks::podcast_map_schema(),
                     |v| tasks::check_podcast_map(v, chunk),
                     now,
+                    spent,
                 )
                 .await?;
-            spent.add(cost);
             mapped.extend(answer);
         }
         let reduce_source: String = mapped.iter().map(|m| format!("{} {}\n", m.title, m.summary)).collect();
         let key = content_hash(&[title, &reduce_source]);
         let prompt = tasks::podcast_reduce_prompt(title, &mapped);
-        let (summary, cost) = self
+        let summary = self
             .ask(
                 Task::PodcastReduce,
                 &key,
@@ -393,14 +407,14 @@ impl LlmEditor {
                 &tasks::summary_schema(),
                 |v| tasks::check_summary(v, title, &reduce_source),
                 now,
+                spent,
             )
             .await?;
-        spent.add(cost);
         let with_starts = mapped
             .into_iter()
             .map(|m| (segments.get(m.index).and_then(|s| s.start), m))
             .collect();
-        Ok(((summary, with_starts), spent))
+        Ok((summary, with_starts))
     }
 }
 
@@ -415,10 +429,18 @@ pub fn merge_summary(llm: LlmSummary, offline: Summary) -> Summary {
     Summary {
         tldr: llm.tldr,
         summary: llm.summary,
-        bullets: if llm.bullets.is_empty() { offline.bullets } else { llm.bullets },
+        bullets: if llm.bullets.is_empty() {
+            offline.bullets
+        } else {
+            llm.bullets
+        },
         why_it_matters: llm.why_it_matters.or(offline.why_it_matters),
         tags: if llm.tags.is_empty() { offline.tags } else { llm.tags },
-        decoder: if llm.decoder.is_empty() { offline.decoder } else { llm.decoder },
+        decoder: if llm.decoder.is_empty() {
+            offline.decoder
+        } else {
+            llm.decoder
+        },
         summarizer: "llm".to_string(),
     }
 }
@@ -437,17 +459,17 @@ impl LlmSummarizer {
     /// The summary and what it cost.
     pub async fn summarize_with_cost(&self, doc: Document<'_>, now: DateTime<Utc>) -> (Summary, Spent) {
         let offline = Extractive.summarize_document(doc);
-        match self.editor.summarize_article(doc.title, doc.text, now).await {
-            Ok((llm, spent)) => (merge_summary(llm, offline), spent),
+        let mut spent = Spent::default();
+        match self
+            .editor
+            .summarize_article(doc.title, doc.text, now, &mut spent)
+            .await
+        {
+            Ok(llm) => (merge_summary(llm, offline), spent),
             Err(err) => {
                 tracing::info!(error = %err, title = doc.title, "summary falls back on the extractive one");
-                (
-                    offline,
-                    Spent {
-                        fallbacks: 1,
-                        ..Default::default()
-                    },
-                )
+                spent.fallbacks += 1;
+                (offline, spent)
             }
         }
     }

@@ -513,7 +513,11 @@ pub struct MappedSegment {
 
 pub fn check_podcast_map(value: &Value, segments: &[(usize, &SegmentText)]) -> Result<Vec<MappedSegment>, Invalid> {
     let raw: RawMap = parse(value)?;
-    let source: String = segments.iter().map(|(_, s)| s.text.as_str()).collect::<Vec<_>>().join("\n");
+    let source: String = segments
+        .iter()
+        .map(|(_, s)| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut out = Vec::new();
     for (index, _) in segments {
         let matching: Vec<&RawMapSegment> = raw.segments.iter().filter(|s| s.index == *index).collect();
@@ -586,7 +590,10 @@ mod tests {
         assert!(check_summary(&v, "GPT-5", TEXT).unwrap_err().contains("evil.example"));
         let mut v = good_summary();
         v["summary"] = json!("Details at https://openai.com/gpt-5.");
-        assert!(check_summary(&v, "GPT-5", TEXT).is_ok(), "a link from the source is fine");
+        assert!(
+            check_summary(&v, "GPT-5", TEXT).is_ok(),
+            "a link from the source is fine"
+        );
         let mut v = good_summary();
         v["summary"] = json!("x".repeat(5000));
         assert!(check_summary(&v, "GPT-5", TEXT).is_err());
@@ -596,12 +603,22 @@ mod tests {
     #[test]
     fn rubric_needs_every_id_once_in_range_with_our_categories() {
         let candidates = [
-            RubricCandidate { id: 7, title: "GPT-5", source: "Lab", lead: "launch", age_hours: 2 },
-            RubricCandidate { id: 9, title: "CVE", source: "Sec", lead: "bug", age_hours: 5 },
+            RubricCandidate {
+                id: 7,
+                title: "GPT-5",
+                source: "Lab",
+                lead: "launch",
+                age_hours: 2,
+            },
+            RubricCandidate {
+                id: 9,
+                title: "CVE",
+                source: "Sec",
+                lead: "bug",
+                age_hours: 5,
+            },
         ];
-        let item = |id: i64, rel: i64, cat: &str| {
-            json!({"id": id, "relevance": rel, "quality": 5, "timeliness": 6, "category": cat, "keywords": ["ai"]})
-        };
+        let item = |id: i64, rel: i64, cat: &str| json!({"id": id, "relevance": rel, "quality": 5, "timeliness": 6, "category": cat, "keywords": ["ai"]});
         let ok = json!({"items": [item(7, 9, "🤖 AI / ML"), item(9, 4, "🔒 Security")]});
         let scores = check_rubric(&ok, &candidates).unwrap();
         assert_eq!(scores[0].total(), 20);

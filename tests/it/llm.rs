@@ -791,7 +791,6 @@ async fn llm_json_object_is_asked_for_when_schemas_are_off() {
 /// Requests that failed are still requests: the digest's cost line must count them (and
 /// the tokens of refused answers, which the day's budget already counts).
 #[tokio::test]
-#[ignore = "library bug: LlmEditor::ask drops the Spent of failed attempts (src/llm/mod.rs)"]
 async fn llm_failed_requests_count_in_the_digest_cost() {
     let server = FeedServer::start().await;
     let fake = FakeLlm::start().await;
@@ -818,7 +817,6 @@ async fn llm_failed_requests_count_in_the_digest_cost() {
 /// An answer whose content is not JSON was still billed: its usage must count against the
 /// day's budget.
 #[tokio::test]
-#[ignore = "library bug: ChatClient::chat_json drops the usage of a malformed answer (src/llm/client.rs)"]
 async fn llm_malformed_answers_count_against_the_budget() {
     let fake = FakeLlm::start().await;
     fake.set_mode(Mode::MalformedJson);
