@@ -304,7 +304,7 @@ async fn run(channels: usize, latency: Duration, global_per_second: Option<u32>)
 
     println!();
     println!(
-        "fan-out of one `{TOPIC}` digest, fake Discord latency {} ms, our client paced at {pacing} requests/s",
+        "fan-out of one `{TOPIC}` digest, fake Discord latency {} ms, client RetryPolicy.global_per_second = {pacing}",
         latency.as_millis()
     );
     println!("  channels:                {channels}");

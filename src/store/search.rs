@@ -46,10 +46,19 @@ pub fn fts_query(input: &str) -> Option<String> {
     (!quoted.is_empty()).then(|| quoted.join(" "))
 }
 
-/// Searches rank within the newest this-many articles first: news searches are mostly about
-/// recent stories, and ranking every match of a common word in a million articles costs tens
-/// of milliseconds. Only when the newest articles give too few hits is everything searched.
+/// Searches rank (bm25) within the newest this-many articles: news searches are mostly about
+/// recent stories, and ranking every match of a common word in a million articles costs
+/// hundreds of milliseconds. When the newest articles give too few hits, older matches follow,
+/// newest first, which SQLite reads in rowid order and stops at the limit instead of ranking
+/// every match.
 const RECENT_TIER: i64 = 20_000;
+
+/// How a tier orders its matches.
+#[derive(Clone, Copy)]
+enum Order {
+    Rank,
+    Newest,
+}
 
 impl Store {
     /// Articles matching `query`, best first; `since` limits by publication time.
@@ -76,27 +85,40 @@ impl Store {
         let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM articles")
             .fetch_one(&self.pool)
             .await?;
-        let newest = newest.unwrap_or(0);
-        if newest > RECENT_TIER {
-            let hits = self
-                .search_from(&fts, since, topic_id, newest - RECENT_TIER, limit)
-                .await?;
-            if hits.len() >= limit as usize {
-                return Ok(hits);
-            }
+        let boundary = newest.unwrap_or(0) - RECENT_TIER;
+        if boundary <= 0 {
+            return self
+                .search_tier(&fts, since, topic_id, (0, i64::MAX), Order::Rank, limit)
+                .await;
         }
-        self.search_from(&fts, since, topic_id, 0, limit).await
+        let mut hits = self
+            .search_tier(&fts, since, topic_id, (boundary, i64::MAX), Order::Rank, limit)
+            .await?;
+        let missing = limit.saturating_sub(hits.len() as u32);
+        if missing > 0 {
+            let older = self
+                .search_tier(&fts, since, topic_id, (0, boundary + 1), Order::Newest, missing)
+                .await?;
+            hits.extend(older);
+        }
+        Ok(hits)
     }
 
-    async fn search_from(
+    /// Matches with `ids.0 < rowid < ids.1`.
+    async fn search_tier(
         &self,
         fts: &str,
         since: Option<DateTime<Utc>>,
         topic_id: Option<i64>,
-        min_id: i64,
+        ids: (i64, i64),
+        order: Order,
         limit: u32,
     ) -> Result<Vec<SearchHit>, StoreError> {
-        let rows = sqlx::query(
+        let order_by = match order {
+            Order::Rank => "rank",
+            Order::Newest => "articles_fts.rowid DESC",
+        };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT a.id, a.title, a.url, a.published_at,
                     coalesce(s.title, s.url) AS source,
                     snippet(articles_fts, 1, '**', '**', '…', 24) AS snippet,
@@ -104,15 +126,17 @@ impl Store {
              FROM articles_fts
              JOIN articles a ON a.id = articles_fts.rowid
              JOIN sources s ON s.id = a.source_id
-             WHERE articles_fts MATCH ?1 AND articles_fts.rowid > ?2 AND a.published_at >= ?3
+             WHERE articles_fts MATCH ?1 AND articles_fts.rowid > ?2 AND articles_fts.rowid < ?6
+               AND a.published_at >= ?3
                AND (?4 IS NULL OR EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id AND t.topic_id = ?4))
-             ORDER BY rank LIMIT ?5",
-        )
+             ORDER BY {order_by} LIMIT ?5"
+        )))
         .bind(fts)
-        .bind(min_id)
+        .bind(ids.0)
         .bind(since.map(|t| t.timestamp()).unwrap_or(i64::MIN))
         .bind(topic_id)
         .bind(i64::from(limit))
+        .bind(ids.1)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
