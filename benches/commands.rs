@@ -32,9 +32,7 @@ use newsdesk::app::App;
 use newsdesk::commands::{self, Caller, Command, Platform, Reply};
 use newsdesk::config::Settings;
 use newsdesk::domain::{Article, SourceKind};
-use newsdesk::sources::parse::parse_feed;
 use newsdesk::store::NewSource;
-use url::Url;
 
 const DEFAULT_ARTICLES: usize = 1_000_000;
 const SEARCH_SOURCES: usize = 200;
@@ -245,24 +243,7 @@ struct TextPool {
 
 impl TextPool {
     fn load() -> TextPool {
-        let corpus = common::corpus_dir();
-        let files = common::real_feed_files(&corpus);
-        assert!(!files.is_empty(), "no corpus at {}", corpus.display());
-        let mut templates: Vec<Article> = Vec::new();
-        for path in &files {
-            let Ok(body) = std::fs::read(path) else { continue };
-            let Ok(url) = Url::parse("https://corpus.example/feed") else {
-                continue;
-            };
-            if let Ok(feed) = parse_feed(&body, None, &url, Utc::now()) {
-                templates.extend(
-                    feed.articles
-                        .into_iter()
-                        .filter(|a| a.text.split_whitespace().count() >= 20),
-                );
-            }
-        }
-        assert!(!templates.is_empty(), "no usable articles in the corpus");
+        let templates: Vec<Article> = common::corpus_articles();
         let mut titles: Vec<String> = templates
             .iter()
             .map(|a| a.title.split_whitespace().collect::<Vec<_>>().join(" "))

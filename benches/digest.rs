@@ -17,9 +17,7 @@ use newsdesk::config::Settings;
 use newsdesk::digest::render;
 use newsdesk::domain::{Article, SourceKind};
 use newsdesk::editorial::DigestRequest;
-use newsdesk::sources::parse::parse_feed;
 use newsdesk::store::NewSource;
-use url::Url;
 
 const ARTICLES: usize = 2_500;
 const SOURCES: usize = 90;
@@ -28,29 +26,8 @@ const RUNS: usize = 5;
 fn main() {
     // RUST_LOG=newsdesk::editorial=debug shows where a digest's time goes.
     newsdesk::telemetry::init(0, Default::default());
-    let corpus = common::corpus_dir();
-    let files = common::real_feed_files(&corpus);
-    assert!(!files.is_empty(), "no corpus at {}", corpus.display());
-    let mut pool: Vec<Article> = Vec::new();
-    for path in &files {
-        let Ok(body) = std::fs::read(path) else { continue };
-        let Ok(url) = Url::parse("https://corpus.example/feed") else {
-            continue;
-        };
-        if let Ok(feed) = parse_feed(&body, None, &url, Utc::now()) {
-            pool.extend(
-                feed.articles
-                    .into_iter()
-                    .filter(|a| a.text.split_whitespace().count() >= 20),
-            );
-        }
-    }
-    assert!(!pool.is_empty(), "no usable articles in the corpus");
-    println!(
-        "text pool: {} real articles from {} feed files",
-        pool.len(),
-        files.len()
-    );
+    let pool: Vec<Article> = common::corpus_articles();
+    println!("text pool: {} real articles from the corpus feeds", pool.len());
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

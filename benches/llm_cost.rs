@@ -33,9 +33,7 @@ use newsdesk::domain::{Article, SourceKind};
 use newsdesk::editorial::DigestRequest;
 use newsdesk::llm::tasks::{RUBRIC_BATCH, SYSTEM, rubric_prompt};
 use newsdesk::pipeline::topics::{TopicInput, TopicMatcher, builtin_topics};
-use newsdesk::sources::parse::parse_feed;
 use newsdesk::store::NewSource;
-use url::Url;
 
 use fake_llm::{FakeLlm, TaskTotals, tokens_for};
 
@@ -79,24 +77,7 @@ impl Cost {
 }
 
 fn main() {
-    let corpus = common::corpus_dir();
-    let files = common::real_feed_files(&corpus);
-    assert!(!files.is_empty(), "no corpus at {}", corpus.display());
-    let mut pool: Vec<Article> = Vec::new();
-    for path in &files {
-        let Ok(body) = std::fs::read(path) else { continue };
-        let Ok(url) = Url::parse("https://corpus.example/feed") else {
-            continue;
-        };
-        if let Ok(feed) = parse_feed(&body, None, &url, Utc::now()) {
-            pool.extend(
-                feed.articles
-                    .into_iter()
-                    .filter(|a| a.text.split_whitespace().count() >= 20),
-            );
-        }
-    }
-    assert!(!pool.is_empty(), "no usable articles in the corpus");
+    let pool: Vec<Article> = common::corpus_articles();
     let matcher = TopicMatcher::new(&builtin_topics()).expect("built-in topics compile");
     let mut per_topic_pool: BTreeMap<String, usize> = BTreeMap::new();
     for a in &pool {

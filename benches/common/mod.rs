@@ -64,3 +64,27 @@ pub fn peak_rss_bytes() -> Option<u64> {
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
 }
+
+/// Every article of the corpus's real feeds with at least 20 words of text: the text pool
+/// the benches re-date into a digest window.
+pub fn corpus_articles() -> Vec<newsdesk::domain::Article> {
+    let corpus = corpus_dir();
+    let files = real_feed_files(&corpus);
+    assert!(!files.is_empty(), "no corpus at {}", corpus.display());
+    let Ok(url) = url::Url::parse("https://corpus.example/feed") else {
+        return Vec::new();
+    };
+    let mut pool = Vec::new();
+    for path in &files {
+        let Ok(body) = std::fs::read(path) else { continue };
+        if let Ok(feed) = newsdesk::sources::parse::parse_feed(&body, None, &url, chrono::Utc::now()) {
+            pool.extend(
+                feed.articles
+                    .into_iter()
+                    .filter(|a| a.text.split_whitespace().count() >= 20),
+            );
+        }
+    }
+    assert!(!pool.is_empty(), "no usable articles in the corpus");
+    pool
+}
