@@ -321,7 +321,13 @@ impl Settings {
             figment = figment.merge(Toml::file(path));
         }
         // NEWSDESK_CONFIG names the file; it is not a setting.
-        figment = figment.merge(Env::prefixed("NEWSDESK_").ignore(&["config"]).split("__"));
+        // Only NEWSDESK_<SECTION>__<KEY> are settings; other NEWSDESK_* variables (the config
+        // file's name, the test corpus' folder) belong to someone else.
+        figment = figment.merge(
+            Env::prefixed("NEWSDESK_")
+                .filter(|key| key.as_str().contains("__"))
+                .split("__"),
+        );
         Self::from_figment(figment)
     }
 

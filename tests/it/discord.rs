@@ -1006,6 +1006,11 @@ async fn discord_bot_process_serves_health_and_metrics_and_finishes_the_post_in_
     // while the post is in flight.
     fake.hold_responses(Duration::from_secs(2));
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("NEWSDESK_") {
+            command.env_remove(key);
+        }
+    }
     command
         .current_dir(dir.path())
         .arg("run")
