@@ -66,6 +66,7 @@ pub struct Settings {
     pub delivery: DeliverySettings,
     pub ops: OpsSettings,
     pub llm: LlmSettings,
+    pub matrix: MatrixSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -191,6 +192,51 @@ impl Default for DiscordSettings {
             dev_guild: None,
             api_base: DISCORD_API_BASE.to_string(),
         }
+    }
+}
+
+/// A Matrix account for the bot (needs the `matrix` cargo feature). Off while
+/// `homeserver_url` is empty.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MatrixSettings {
+    /// The homeserver's client API, e.g. `https://matrix.example.org`.
+    pub homeserver_url: String,
+    /// The bot's full user id, `@newsdesk:example.org`.
+    pub user_id: String,
+    /// Log in with this password once; the session (access token and device) is then kept in
+    /// the database, so a restart does not create a new device.
+    pub password: Option<Secret>,
+    /// Or use an existing access token (its device is looked up with `whoami`).
+    pub access_token: Option<Secret>,
+    /// Shown in the account's device list.
+    pub device_name: String,
+    /// Join invites only from users on these servers (`example.org`); from anyone when empty.
+    pub allowed_inviter_servers: Vec<String>,
+    /// Power level a room member needs for admin commands (subscribe, sources add, …).
+    pub admin_power_level: i64,
+    /// How long one sync request waits for news, in seconds.
+    pub sync_timeout_secs: u64,
+}
+
+impl Default for MatrixSettings {
+    fn default() -> Self {
+        MatrixSettings {
+            homeserver_url: String::new(),
+            user_id: String::new(),
+            password: None,
+            access_token: None,
+            device_name: "newsdesk".to_string(),
+            allowed_inviter_servers: Vec::new(),
+            admin_power_level: 50,
+            sync_timeout_secs: 30,
+        }
+    }
+}
+
+impl MatrixSettings {
+    pub fn enabled(&self) -> bool {
+        !self.homeserver_url.trim().is_empty()
     }
 }
 
@@ -406,6 +452,36 @@ impl Settings {
         }
         if !(self.discord.api_base.starts_with("https://") || self.discord.api_base.starts_with("http://")) {
             return invalid("discord.api_base", "must be an http(s) URL");
+        }
+        let m = &self.matrix;
+        if m.enabled() {
+            if !(m.homeserver_url.starts_with("https://") || m.homeserver_url.starts_with("http://")) {
+                return invalid(
+                    "matrix.homeserver_url",
+                    "must be an http(s) URL such as `https://matrix.example.org`",
+                );
+            }
+            let has_password = m.password.as_ref().is_some_and(|p| !p.is_empty());
+            let has_token = m.access_token.as_ref().is_some_and(|t| !t.is_empty());
+            if !has_password && !has_token {
+                return invalid(
+                    "matrix.password",
+                    "or matrix.access_token must be set when matrix.homeserver_url is (NEWSDESK_MATRIX__PASSWORD)",
+                );
+            }
+            let parts: Vec<&str> = m.user_id.splitn(2, ':').collect();
+            if has_password && (!m.user_id.starts_with('@') || parts.len() != 2 || parts[1].is_empty()) {
+                return invalid(
+                    "matrix.user_id",
+                    "must be a full Matrix user id such as `@newsdesk:example.org`",
+                );
+            }
+            if m.sync_timeout_secs == 0 || m.sync_timeout_secs > 300 {
+                return invalid("matrix.sync_timeout_secs", "must be between 1 and 300 seconds");
+            }
+            if !(0..=100).contains(&m.admin_power_level) {
+                return invalid("matrix.admin_power_level", "must be between 0 and 100");
+            }
         }
         let d = &self.delivery;
         if d.tick_secs == 0 {

@@ -1,9 +1,12 @@
 //! Chat adapters behind one small [`ChatSink`] trait: the scheduler hands a [`Post`] to the
 //! sink of the subscription's platform and learns whether it arrived, or why not.
-//! `discord/` is the only module that imports serenity and poise.
+//! `discord/` is the only module that imports serenity and poise, `matrix/` (cargo feature
+//! `matrix`) the only one that imports matrix-sdk.
 
 pub mod console;
 pub mod discord;
+#[cfg(feature = "matrix")]
+pub mod matrix;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -84,6 +87,11 @@ impl Sinks {
     }
     pub fn get(&self, platform: Platform) -> Option<&Arc<dyn ChatSink>> {
         self.0.get(&platform)
+    }
+    /// These sinks and `other`'s; `other` wins for a platform both have.
+    pub fn merge(mut self, other: Sinks) -> Sinks {
+        self.0.extend(other.0);
+        self
     }
     pub fn platforms(&self) -> Vec<Platform> {
         self.0.keys().copied().collect()

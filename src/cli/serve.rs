@@ -1,4 +1,4 @@
-//! `newsdesk run` (the bot: Discord, or the console when no token is configured) and
+//! `newsdesk run` (the bot: Discord and/or Matrix, or the console when neither is configured) and
 //! `newsdesk healthcheck` (the container's HEALTHCHECK).
 
 use std::io::Write;
@@ -58,11 +58,12 @@ pub async fn run(app: &App, force_console: bool) -> anyhow::Result<ExitCode> {
     });
 
     let has_token = app.settings.discord.token.as_ref().is_some_and(|t| !t.is_empty());
-    let result = if force_console || !has_token {
+    let has_matrix = app.settings.matrix.enabled();
+    let result = if force_console || (!has_token && !has_matrix) {
         if !force_console {
             eprintln!(
-                "No Discord token configured (set NEWSDESK_DISCORD__TOKEN): running in console mode. \
-                 Type commands like `/digest` or `/help`, one per line; end with Ctrl-D."
+                "No Discord token (NEWSDESK_DISCORD__TOKEN) or Matrix homeserver (matrix.homeserver_url) configured: \
+                 running in console mode. Type commands like `/digest` or `/help`, one per line; end with Ctrl-D."
             );
         }
         let out: console::Output = Arc::new(Mutex::new(Box::new(std::io::stdout()) as Box<dyn Write + Send>));
@@ -70,6 +71,8 @@ pub async fn run(app: &App, force_console: bool) -> anyhow::Result<ExitCode> {
         console::run(app.clone(), input, out, metrics, health, Clock::System, stopped.clone())
             .await
             .context("console input failed")
+    } else if has_matrix {
+        run_matrix(app, has_token, metrics, health, stopped.clone()).await
     } else {
         discord::run(app.clone(), metrics, health, Clock::System, stopped.clone())
             .await
@@ -79,6 +82,53 @@ pub async fn run(app: &App, force_console: bool) -> anyhow::Result<ExitCode> {
         task.abort();
     }
     result.map(|()| ExitCode::SUCCESS)
+}
+
+/// The Matrix bot, alone or beside the Discord bot: one scheduler posts through both.
+#[cfg(feature = "matrix")]
+async fn run_matrix(
+    app: &App,
+    with_discord: bool,
+    metrics: Metrics,
+    health: Health,
+    stopped: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    use crate::chat::{Sinks, matrix};
+    if !with_discord {
+        return matrix::run(app.clone(), metrics, health, Clock::System, stopped)
+            .await
+            .context("the Matrix bot stopped");
+    }
+    let bot = matrix::connect(app, metrics.clone(), Clock::System)
+        .await
+        .context("cannot connect to Matrix")?;
+    let sinks = Sinks::new().with(bot.sink());
+    let mut matrix_task = tokio::spawn(bot.serve(None, stopped.clone()));
+    let discord = discord::run_with_sinks(app.clone(), sinks, metrics, health, Clock::System, stopped);
+    tokio::select! {
+        result = discord => {
+            result.context("the Discord bot stopped")?;
+            matrix_task.await.context("the Matrix bot ended abnormally")?.context("the Matrix bot stopped")
+        }
+        result = &mut matrix_task => {
+            result.context("the Matrix bot ended abnormally")?.context("the Matrix bot stopped")?;
+            anyhow::bail!("the Matrix bot stopped before the Discord bot")
+        }
+    }
+}
+
+#[cfg(not(feature = "matrix"))]
+async fn run_matrix(
+    _app: &App,
+    _with_discord: bool,
+    _metrics: Metrics,
+    _health: Health,
+    _stopped: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    anyhow::bail!(
+        "matrix.homeserver_url is set, but this newsdesk was built without Matrix support: \
+         build it with `cargo build --release --features matrix` (or remove the [matrix] settings)"
+    )
 }
 
 /// Ctrl-C, or SIGTERM (what `docker stop` and systemd send).

@@ -54,7 +54,7 @@ pub async fn execute(app: &App, caller: &Caller, command: Command, now: DateTime
         return Reply::error(format!(
             "`/{}` changes this server's news desk, so only admins may run it ({}).",
             command.name(),
-            admin_rule(caller.platform)
+            admin_rule(app, caller.platform)
         ));
     }
     let name = command.name();
@@ -101,11 +101,14 @@ pub async fn execute(app: &App, caller: &Caller, command: Command, now: DateTime
     }
 }
 
-fn admin_rule(platform: Platform) -> &'static str {
+fn admin_rule(app: &App, platform: Platform) -> String {
     match platform {
-        Platform::Discord => "the Manage Server permission",
-        Platform::Matrix => "a power level of at least 50 in this room",
-        Platform::Console => "the console is always admin",
+        Platform::Discord => "the Manage Server permission".to_string(),
+        Platform::Matrix => format!(
+            "a power level of at least {} in this room",
+            app.settings.matrix.admin_power_level
+        ),
+        Platform::Console => "the console is always admin".to_string(),
     }
 }
 

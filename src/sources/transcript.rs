@@ -1444,7 +1444,7 @@ mod tests {
             vtt.push_str(&format!("{}.000 --> {}.500\n<v S{}>word {i}\n\n", i, i, i % 3));
         }
         assert_eq!(parse_transcript(&vtt, TranscriptFormat::WebVtt).unwrap().len(), 50_000);
-        let hostile = "<a".repeat(200_000) + &"&x".repeat(200_000);
+        let hostile = "<a".repeat(200_000) + "&x".repeat(200_000).as_str();
         let segs = parse_transcript(
             &format!("1\n00:00:01,000 --> 00:00:02,000\n{hostile}\n"),
             TranscriptFormat::Srt,

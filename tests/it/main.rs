@@ -14,7 +14,11 @@ mod fake_discord_selfcheck;
 mod fake_llm;
 mod feedparser;
 mod llm;
+#[cfg(feature = "matrix")]
+mod matrix;
 mod poll;
 mod store;
 mod support;
+#[cfg(feature = "matrix")]
+mod synapse;
 mod transcripts;

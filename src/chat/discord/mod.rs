@@ -65,6 +65,19 @@ pub async fn run(
     metrics: Metrics,
     health: Health,
     clock: Clock,
+    shutdown: watch::Receiver<bool>,
+) -> Result<(), DiscordError> {
+    run_with_sinks(app, Sinks::new(), metrics, health, clock, shutdown).await
+}
+
+/// [`run`], with a scheduler that also posts through `other_sinks` (the Matrix adapter's,
+/// when one process serves both).
+pub async fn run_with_sinks(
+    app: App,
+    other_sinks: Sinks,
+    metrics: Metrics,
+    health: Health,
+    clock: Clock,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<(), DiscordError> {
     let settings = app.settings.discord.clone();
@@ -74,7 +87,7 @@ pub async fn run(
         .filter(|t| !t.is_empty())
         .ok_or(DiscordError::NoToken)?;
     let rest = DiscordRest::new(&settings.api_base, token.clone(), USER_AGENT)?;
-    let sinks = Sinks::new().with(Arc::new(rest));
+    let sinks = other_sinks.with(Arc::new(rest));
     let scheduler = Scheduler::new(app.clone(), sinks, metrics.clone(), health.clone(), clock);
 
     let mut http = serenity::HttpBuilder::new(token.expose());

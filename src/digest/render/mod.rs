@@ -1,4 +1,5 @@
-//! Renderers: Markdown, ANSI terminal and JSON views of a [`super::Digest`].
+//! Renderers: Markdown, ANSI terminal, JSON, Discord embeds and Matrix HTML views of a
+//! [`super::Digest`].
 //!
 //! All three show the same edition: header, highlights, the three must-reads, the data
 //! overview, keyword and category charts, then the items by category section, numbered
@@ -8,6 +9,7 @@
 pub mod discord;
 mod json;
 mod markdown;
+pub mod matrix;
 mod terminal;
 pub mod text;
 
