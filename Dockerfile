@@ -8,6 +8,9 @@
 #     -e NEWSDESK_DISCORD__TOKEN="$DISCORD_TOKEN" \
 #     newsdesk
 #
+# The image serves Discord and Matrix (built with the `matrix` feature): add
+# -e NEWSDESK_MATRIX__HOMESERVER_URL=... -e NEWSDESK_MATRIX__USER_ID=... -e NEWSDESK_MATRIX__PASSWORD=...
+#
 # Configuration comes from NEWSDESK_<SECTION>__<KEY> environment variables (or a
 # newsdesk.toml in /data, or one named by NEWSDESK_CONFIG). Secrets such as the Discord
 # token are passed when the container starts and are never baked into the image.
@@ -28,7 +31,7 @@ RUN mkdir -p src benches tests/it \
         echo 'fn main() {}' > "benches/$bench.rs"; \
     done \
  && echo 'fn main() {}' > tests/it/main.rs \
- && cargo build --release --locked --bin newsdesk \
+ && cargo build --release --locked --features matrix --bin newsdesk \
  && rm -rf src
 
 # migrations/ is embedded by sqlx::migrate! and src/pipeline/glossary.tsv by include_str!,
@@ -38,7 +41,7 @@ COPY src ./src
 # COPY keeps the files' own modification times, which can be older than the stub build;
 # touching them makes cargo rebuild the crate instead of reusing the stub.
 RUN touch src/main.rs src/lib.rs \
- && cargo build --release --locked --bin newsdesk \
+ && cargo build --release --locked --features matrix --bin newsdesk \
  && cp target/release/newsdesk /usr/local/bin/newsdesk
 
 # ---- runtime ----------------------------------------------------------------------------

@@ -104,15 +104,18 @@ async fn run_matrix(
         .context("cannot connect to Matrix")?;
     let sinks = Sinks::new().with(bot.sink());
     let mut matrix_task = tokio::spawn(bot.serve(None, stopped.clone()));
-    let discord = discord::run_with_sinks(app.clone(), sinks, metrics, health, Clock::System, stopped);
+    let discord = discord::run_with_sinks(app.clone(), sinks, metrics, health, Clock::System, stopped.clone());
+    tokio::pin!(discord);
     tokio::select! {
-        result = discord => {
+        result = &mut discord => {
             result.context("the Discord bot stopped")?;
             matrix_task.await.context("the Matrix bot ended abnormally")?.context("the Matrix bot stopped")
         }
         result = &mut matrix_task => {
             result.context("the Matrix bot ended abnormally")?.context("the Matrix bot stopped")?;
-            anyhow::bail!("the Matrix bot stopped before the Discord bot")
+            // Both stop on the same signal; Matrix may simply be first.
+            anyhow::ensure!(*stopped.borrow(), "the Matrix bot stopped before the Discord bot");
+            discord.await.context("the Discord bot stopped")
         }
     }
 }

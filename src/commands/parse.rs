@@ -452,11 +452,13 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, ParseError> {
         let mut quoted_value = false;
         while let Some((_, c)) = chars.next_if(|(_, c)| !c.is_whitespace()) {
             match c {
-                '"' => {
+                '"' | '\u{201C}' | '\u{201E}' => {
                     may_be_name = false;
                     quoted_value = true;
-                    read_quoted(&mut chars, &mut text).ok_or_else(|| ParseError::UnterminatedQuote {
-                        fragment: line[start..].trim_end().to_string(),
+                    read_quoted(&mut chars, &mut text, closing_quotes(c)).ok_or_else(|| {
+                        ParseError::UnterminatedQuote {
+                            fragment: line[start..].trim_end().to_string(),
+                        }
                     })?;
                 }
                 ':' if may_be_name && name.is_none() && !text.is_empty() => {
@@ -479,12 +481,22 @@ pub fn tokenize(line: &str) -> Result<Vec<Token>, ParseError> {
     }
 }
 
-/// Reads up to and including the closing quote, resolving escapes into `text`. `None` when
+/// The quotes that close one opened with `open`. Phone keyboards (and so Matrix and Discord
+/// mobile clients) turn `"` into typographic quotes: “English” and „German“ pairs count too.
+fn closing_quotes(open: char) -> &'static [char] {
+    match open {
+        '\u{201C}' => &['\u{201D}', '\u{201C}', '"'],
+        '\u{201E}' => &['\u{201C}', '\u{201D}', '"'],
+        _ => &['"'],
+    }
+}
+
+/// Reads up to and including a closing quote, resolving escapes into `text`. `None` when
 /// the line ends first.
-fn read_quoted(chars: &mut impl Iterator<Item = (usize, char)>, text: &mut String) -> Option<()> {
+fn read_quoted(chars: &mut impl Iterator<Item = (usize, char)>, text: &mut String, closers: &[char]) -> Option<()> {
     loop {
         match chars.next()?.1 {
-            '"' => return Some(()),
+            c if closers.contains(&c) => return Some(()),
             '\\' => match chars.next()?.1 {
                 escaped @ ('"' | '\\') => text.push(escaped),
                 // Unknown escapes stay as typed, so Windows paths and regexes survive.
@@ -779,6 +791,85 @@ mod tests {
         for (line, expected) in cases {
             assert_eq!(parse_command(line), Ok(expected), "{line:?}");
         }
+    }
+
+    #[test]
+    fn matrix_command_lines_as_people_type_them() {
+        let digest_sub = |schedule: &str| Command::Subscribe {
+            topic: s("agents"),
+            channel: None,
+            mode: None,
+            schedule: Some(s(schedule)),
+            timezone: Some(s("Europe/Berlin")),
+            min_score: None,
+            max_items: None,
+        };
+        let cases: Vec<(&str, Command)> = vec![
+            (
+                "!newsdesk subscribe topic:agents schedule:\"daily 08:30\" timezone:Europe/Berlin",
+                digest_sub("daily 08:30"),
+            ),
+            // A phone keyboard's typographic quotes.
+            (
+                "!newsdesk subscribe topic:agents schedule:\u{201C}daily 08:30\u{201D} timezone:Europe/Berlin",
+                digest_sub("daily 08:30"),
+            ),
+            (
+                "!newsdesk subscribe topic:agents schedule:\u{201E}weekly mon 09:00\u{201C} timezone:Europe/Berlin",
+                digest_sub("weekly mon 09:00"),
+            ),
+            // A non-breaking space after the prefix, as some clients send.
+            ("!newsdesk\u{A0}stats", Command::Stats),
+            (
+                "!newsdesk subscribe topic:agents channel:!abc123:example.org mode:instant",
+                Command::Subscribe {
+                    topic: s("agents"),
+                    channel: Some(s("!abc123:example.org")),
+                    mode: Some(Mode::Instant),
+                    schedule: None,
+                    timezone: None,
+                    min_score: None,
+                    max_items: None,
+                },
+            ),
+            (
+                "!newsdesk search query:\"mixture of experts\" days:30",
+                Command::Search {
+                    query: s("mixture of experts"),
+                    topic: None,
+                    days: Some(30),
+                },
+            ),
+            (
+                "!newsdesk digest topic:agents hours:48 public:yes",
+                Command::Digest {
+                    topic: Some(s("agents")),
+                    hours: Some(48),
+                    public: true,
+                },
+            ),
+            (
+                "!newsdesk sources import url:https://example.org/feeds.opml",
+                Command::Sources(SourcesAction::Import {
+                    opml: OpmlInput::Url(s("https://example.org/feeds.opml")),
+                }),
+            ),
+            (
+                "!newsdesk unsubscribe topic:agents",
+                Command::Unsubscribe {
+                    topic: s("agents"),
+                    channel: None,
+                },
+            ),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(parse_command(line), Ok(expected), "{line:?}");
+        }
+        // A typographic quote left open is reported like a straight one.
+        assert!(matches!(
+            parse_command("!newsdesk search query:\u{201C}open"),
+            Err(ParseError::UnterminatedQuote { .. })
+        ));
     }
 
     #[test]

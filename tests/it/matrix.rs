@@ -543,3 +543,81 @@ async fn matrix_kicked_bot_pauses_the_subscription_with_the_reason() {
     assert_eq!(counts.sent, 0);
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn matrix_and_discord_served_by_one_bot_process_configured_by_environment() {
+    let fake = crate::fake_discord::FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot_user = synapse().register("bot", false).await;
+    let alice = synapse().register("alice", true).await;
+    std::fs::write(
+        dir.path().join("newsdesk.toml"),
+        "[sources]\ninstall_defaults = false\n[delivery]\ntick_secs = 1\n[ops]\nlisten = \"\"\n",
+    )
+    .unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("NEWSDESK_") {
+            command.env_remove(key);
+        }
+    }
+    command
+        .current_dir(dir.path())
+        .arg("run")
+        .env("NEWSDESK_DATABASE__PATH", dir.path().join("newsdesk.db"))
+        .env("NEWSDESK_MATRIX__HOMESERVER_URL", &synapse().base_url)
+        .env("NEWSDESK_MATRIX__USER_ID", &bot_user.user_id)
+        .env("NEWSDESK_MATRIX__PASSWORD", PASSWORD)
+        .env(
+            "NEWSDESK_DISCORD__TOKEN",
+            "MTE4NzQwMDAwMDAwMDAwMDAwMQ.GfAkEd.newsdesk-test-token",
+        )
+        .env("NEWSDESK_DISCORD__API_BASE", fake.api_base())
+        .env("RUST_LOG", "debug")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("bot.log")).unwrap());
+    let mut child = command.spawn().unwrap();
+    let pid = child.id();
+    let log = || std::fs::read_to_string(dir.path().join("bot.log")).unwrap_or_default();
+
+    // Matrix: invited, joins, answers a command.
+    let room = alice.create_room("both").await;
+    alice.invite(&room, &bot_user.user_id).await;
+    wait_until("the bot process joins", async || {
+        assert!(child.try_wait().unwrap().is_none(), "the bot exited: {}", log());
+        alice.joined_members(&room).await.contains(&bot_user.user_id)
+    })
+    .await;
+    next_notice(&alice, &room, &bot_user, 0).await;
+    alice.say(&room, "!newsdesk subscribe topic:agents").await;
+    let reply = next_notice(&alice, &room, &bot_user, 1).await;
+    assert!(body(&reply).to_lowercase().contains("subscribed"), "{reply}");
+    // Discord: the same process identified on the gateway.
+    wait_until("the bot identifies with Discord", async || fake.identify_count() > 0).await;
+
+    let terminated = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+    let status = tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    let stderr = log();
+    assert!(status.success(), "exit {status:?}: {stderr}");
+    assert!(stderr.contains("connected to Matrix"), "{stderr}");
+    assert!(!stderr.contains(PASSWORD), "the Matrix password was logged");
+    assert!(!stderr.contains("newsdesk-test-token"), "the Discord token was logged");
+    // The session's access token lives in the database only.
+    let settings = {
+        let mut settings = crate::support::test_settings(dir.path());
+        settings.database.path = dir.path().join("newsdesk.db");
+        settings
+    };
+    let app = App::build(settings).await.unwrap();
+    let key = format!("matrix.session {} {}", synapse().base_url, bot_user.user_id);
+    let stored: Value = serde_json::from_str(&app.store.kv_get(&key).await.unwrap().unwrap()).unwrap();
+    let access_token = stored["access_token"].as_str().unwrap();
+    assert!(!stderr.contains(access_token), "the Matrix access token was logged");
+}
