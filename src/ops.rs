@@ -152,7 +152,8 @@ pub struct HealthReport {
     #[serde(skip)]
     pub healthy: bool,
     pub db: bool,
-    /// `null` when there is no gateway (console or Matrix mode).
+    /// `null` when there is no gateway (console mode); in Matrix-only mode, whether syncing
+    /// with the homeserver works.
     pub gateway: Option<bool>,
     /// Seconds since the scheduler's last loop; `null` before the first.
     pub last_tick_age_secs: Option<i64>,

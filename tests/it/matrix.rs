@@ -495,7 +495,7 @@ async fn matrix_restart_posts_nothing_twice_answers_nothing_twice_and_keeps_its_
 }
 
 #[tokio::test]
-async fn matrix_kicked_bot_pauses_the_subscription_with_the_reason() {
+async fn matrix_kicked_bot_or_encrypted_room_pauses_the_subscription_with_the_reason() {
     let server = FeedServer::start().await;
     let dir = tempfile::tempdir().unwrap();
     let bot_user = synapse().register("bot", false).await;
@@ -541,6 +541,41 @@ async fn matrix_kicked_bot_pauses_the_subscription_with_the_reason() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let counts = bot.app.store.delivery_counts(Some("matrix"), None).await.unwrap();
     assert_eq!(counts.sent, 0);
+
+    // An end-to-end encrypted room: the bot says it cannot work there, and a subscription
+    // made anyway (a client sending clear text) is paused instead of posting in clear text.
+    let secret = alice
+        .create_room_with(
+            "encrypted",
+            json!([{"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}]),
+        )
+        .await;
+    alice.invite(&secret, &bot_user.user_id).await;
+    let welcome = next_notice(&alice, &secret, &bot_user, 0).await;
+    assert!(body(&welcome).contains("end-to-end encrypted"), "{welcome}");
+    alice
+        .say(
+            &secret,
+            &format!(
+                "!newsdesk subscribe topic:models schedule:\"{}\" timezone:UTC",
+                schedule_ten_minutes_ago()
+            ),
+        )
+        .await;
+    next_notice(&alice, &secret, &bot_user, 1).await;
+    make_due(&bot.app, &secret).await;
+    wait_until("the encrypted room's subscription is paused", async || {
+        bot.app
+            .store
+            .subscriptions_for("matrix", &format!("matrix:{secret}"), Some(&secret))
+            .await
+            .unwrap()[0]
+            .paused_reason
+            .as_deref()
+            .is_some_and(|reason| reason.contains("encrypted"))
+    })
+    .await;
+    assert_eq!(bot_notices(&alice, &secret, &bot_user).await.len(), 2);
     bot.stop().await;
 }
 

@@ -268,11 +268,16 @@ impl User {
 
     /// A private room this user creates (and so administers, power level 100).
     pub async fn create_room(&self, name: &str) -> String {
+        self.create_room_with(name, json!([])).await
+    }
+
+    /// A private room with extra initial state events.
+    pub async fn create_room_with(&self, name: &str, initial_state: Value) -> String {
         let body = self
             .ok(
                 reqwest::Method::POST,
                 "/createRoom",
-                Some(json!({"name": name, "preset": "private_chat"})),
+                Some(json!({"name": name, "preset": "private_chat", "initial_state": initial_state})),
             )
             .await;
         body["room_id"].as_str().unwrap().to_string()

@@ -324,10 +324,18 @@ impl Handler {
             match room.join().await {
                 Ok(()) => {
                     tracing::info!(room = %room.room_id(), inviter = %inviter, "joined on invite");
-                    let welcome = format!(
-                        "👋 newsdesk is here. Type `{PREFIX} help` for the commands; room admins (power level {} or more) can `{PREFIX} subscribe topic:agents schedule:\"daily 08:30\" timezone:Europe/Berlin`.",
-                        self.settings.admin_power_level
-                    );
+                    let encrypted = room
+                        .latest_encryption_state()
+                        .await
+                        .is_ok_and(|state| state.is_encrypted());
+                    let welcome = if encrypted {
+                        "👋 newsdesk cannot work in this room: it is end-to-end encrypted, which newsdesk does not support. Invite it to an unencrypted room instead.".to_string()
+                    } else {
+                        format!(
+                            "👋 newsdesk is here. Type `{PREFIX} help` for the commands; room admins (power level {} or more) can `{PREFIX} subscribe topic:agents schedule:\"daily 08:30\" timezone:Europe/Berlin`.",
+                            self.settings.admin_power_level
+                        )
+                    };
                     self.send_reply(&room, &Reply::text(welcome), None).await;
                     return;
                 }
@@ -510,6 +518,13 @@ impl MatrixSink {
         let room_id = OwnedRoomId::try_from(channel)
             .map_err(|_| SinkError::NotFound(format!("{channel:?} is not a Matrix room id")))?;
         match self.client.get_room(&room_id) {
+            // Without end-to-end encryption in this build a post would go out in clear text
+            // into a room whose members expect otherwise.
+            Some(room) if room.state() == RoomState::Joined && room.encryption_state().is_encrypted() => {
+                Err(SinkError::Forbidden(
+                    "the room is end-to-end encrypted, which newsdesk does not support; use an unencrypted room".into(),
+                ))
+            }
             Some(room) if room.state() == RoomState::Joined => Ok(room),
             Some(room) if room.state() == RoomState::Banned => {
                 Err(SinkError::Forbidden("the bot was banned from this room".into()))
