@@ -632,7 +632,7 @@ mod tests {
         let html = all_html(&messages);
         for rank in 1..=60 {
             assert_eq!(
-                html.matches(&format!(">Story number {rank}</a>")).count(),
+                html.matches(&format!(">Story number {rank}</a></h4>")).count(),
                 1,
                 "story {rank} missing or repeated"
             );
