@@ -22,7 +22,7 @@ use crate::digest::{Item, LAUNCH_A, SECURITY, two_feeds};
 use crate::fake_discord::{
     Callback, FakeDiscord, Invoker, focused, opt_attachment, opt_bool, opt_channel, opt_int, opt_str, subcommand,
 };
-use crate::support::{FeedServer, test_settings};
+use crate::support::{FeedServer, bot_process, make_digest_due, schedule_ten_minutes_ago, test_settings};
 
 const TOKEN: &str = "MTE4NzQwMDAwMDAwMDAwMDAwMQ.GfAkEd.newsdesk-test-token";
 const WAIT: Duration = Duration::from_secs(10);
@@ -119,34 +119,15 @@ async fn settled(fake: &FakeDiscord, id: u64) -> Callback {
     }
 }
 
-/// Makes a digest subscription due now, as if its slot passed while the bot was down: the
-/// schedule fires 10 minutes ago, and the last digest went out a day before that.
+/// Makes the digest channel's subscription due now.
 async fn make_due(app: &App, channel: u64) -> DateTime<Utc> {
-    let subs = app
-        .store
-        .subscriptions_for(
-            "discord",
-            &format!("discord:{}", FakeDiscord::GUILD_ID),
-            Some(&channel.to_string()),
-        )
-        .await
-        .unwrap();
-    let sub = subs.first().expect("no subscription");
-    let now = Utc::now();
-    let slot = now - chrono::Duration::minutes(10);
-    app.store
-        .advance_digest(
-            sub.id,
-            slot - chrono::Duration::hours(24),
-            now - chrono::Duration::minutes(1),
-        )
-        .await
-        .unwrap();
-    slot
-}
-
-fn schedule_ten_minutes_ago() -> String {
-    format!("daily {}", (Utc::now() - chrono::Duration::minutes(10)).format("%H:%M"))
+    make_digest_due(
+        app,
+        "discord",
+        &format!("discord:{}", FakeDiscord::GUILD_ID),
+        &channel.to_string(),
+    )
+    .await
 }
 
 async fn subscribe_digest_channel(fake: &FakeDiscord, id: u64) -> Callback {
@@ -1005,14 +986,8 @@ async fn discord_bot_process_serves_health_and_metrics_and_finishes_the_post_in_
     // The first message reaches Discord, but its answer takes two seconds: SIGTERM arrives
     // while the post is in flight.
     fake.hold_responses(Duration::from_secs(2));
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("NEWSDESK_") {
-            command.env_remove(key);
-        }
-    }
+    let mut command = bot_process(dir.path());
     command
-        .current_dir(dir.path())
         .arg("run")
         .env("NEWSDESK_DISCORD__TOKEN", TOKEN)
         .env("NEWSDESK_DISCORD__API_BASE", fake.api_base())

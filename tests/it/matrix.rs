@@ -18,7 +18,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::digest::two_feeds;
-use crate::support::{FeedServer, test_settings};
+use crate::support::{FeedServer, bot_process, make_digest_due, schedule_ten_minutes_ago, test_settings};
 use crate::synapse::{PASSWORD, User, synapse};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -163,27 +163,57 @@ async fn room_with_bot(admin: &User, bot: &User) -> String {
 
 /// Makes the room's digest subscription due now, for a slot ten minutes ago.
 async fn make_due(app: &App, room: &str) -> DateTime<Utc> {
-    let subs = app
-        .store
-        .subscriptions_for("matrix", &format!("matrix:{room}"), Some(room))
-        .await
-        .unwrap();
-    let sub = subs.first().expect("no subscription");
-    let now = Utc::now();
-    let slot = now - chrono::Duration::minutes(10);
-    app.store
-        .advance_digest(
-            sub.id,
-            slot - chrono::Duration::hours(24),
-            now - chrono::Duration::minutes(1),
-        )
-        .await
-        .unwrap();
-    slot
+    make_digest_due(app, "matrix", &format!("matrix:{room}"), room).await
 }
 
-fn schedule_ten_minutes_ago() -> String {
-    format!("daily {}", (Utc::now() - chrono::Duration::minutes(10)).format("%H:%M"))
+/// Why the room's subscription is paused, if it is.
+async fn paused_reason(app: &App, room: &str) -> Option<String> {
+    app.store
+        .subscriptions_for("matrix", &format!("matrix:{room}"), Some(room))
+        .await
+        .unwrap()[0]
+        .paused_reason
+        .clone()
+}
+
+/// Alice subscribes the room to a daily `models` digest whose time passed ten minutes ago.
+async fn subscribe_models(alice: &User, room: &str) {
+    alice
+        .say(
+            room,
+            &format!(
+                "!newsdesk subscribe topic:models schedule:\"{}\" timezone:UTC",
+                schedule_ten_minutes_ago()
+            ),
+        )
+        .await;
+}
+
+/// A bot in a room that alice administers, with feeds served on loopback.
+struct Desk {
+    server: FeedServer,
+    dir: tempfile::TempDir,
+    bot_user: User,
+    alice: User,
+    bot: Bot,
+    room: String,
+}
+
+async fn desk() -> Desk {
+    let server = FeedServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bot_user = synapse().register("bot", false).await;
+    let alice = synapse().register("alice", true).await;
+    let bot = start_bot(dir.path(), &bot_user).await;
+    let room = room_with_bot(&alice, &bot_user).await;
+    Desk {
+        server,
+        dir,
+        bot_user,
+        alice,
+        bot,
+        room,
+    }
 }
 
 #[tokio::test]
@@ -343,15 +373,7 @@ async fn matrix_admin_command_from_a_member_below_the_power_level_is_refused() {
 async fn scheduled_digest(server: &FeedServer, bot: &Bot, alice: &User, bot_user: &User, room: &str) -> Vec<Value> {
     two_feeds(server, &bot.app, Utc::now()).await;
     let seen = bot_notices(alice, room, bot_user).await.len();
-    alice
-        .say(
-            room,
-            &format!(
-                "!newsdesk subscribe topic:models schedule:\"{}\" timezone:UTC",
-                schedule_ten_minutes_ago()
-            ),
-        )
-        .await;
+    subscribe_models(alice, room).await;
     let reply = next_notice(alice, room, bot_user, seen).await;
     assert!(body(&reply).to_lowercase().contains("subscribed"), "{reply}");
     make_due(&bot.app, room).await;
@@ -367,12 +389,14 @@ async fn scheduled_digest(server: &FeedServer, bot: &Bot, alice: &User, bot_user
 
 #[tokio::test]
 async fn matrix_scheduled_digest_arrives_as_an_html_notice_with_its_chart() {
-    let server = FeedServer::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let bot_user = synapse().register("bot", false).await;
-    let alice = synapse().register("alice", true).await;
-    let bot = start_bot(dir.path(), &bot_user).await;
-    let room = room_with_bot(&alice, &bot_user).await;
+    let Desk {
+        server,
+        dir: _dir,
+        bot_user,
+        alice,
+        bot,
+        room,
+    } = desk().await;
     let events = scheduled_digest(&server, &bot, &alice, &bot_user, &room).await;
 
     let notices: Vec<&Value> = events
@@ -423,12 +447,14 @@ async fn matrix_scheduled_digest_arrives_as_an_html_notice_with_its_chart() {
 
 #[tokio::test]
 async fn matrix_restart_posts_nothing_twice_answers_nothing_twice_and_keeps_its_device() {
-    let server = FeedServer::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let bot_user = synapse().register("bot", false).await;
-    let alice = synapse().register("alice", true).await;
-    let bot = start_bot(dir.path(), &bot_user).await;
-    let room = room_with_bot(&alice, &bot_user).await;
+    let Desk {
+        server,
+        dir,
+        bot_user,
+        alice,
+        bot,
+        room,
+    } = desk().await;
     scheduled_digest(&server, &bot, &alice, &bot_user, &room).await;
     assert_eq!(bot.devices(&bot_user).await.len(), 1);
     let app = bot.app.clone();
@@ -496,47 +522,27 @@ async fn matrix_restart_posts_nothing_twice_answers_nothing_twice_and_keeps_its_
 
 #[tokio::test]
 async fn matrix_kicked_bot_or_encrypted_room_pauses_the_subscription_with_the_reason() {
-    let server = FeedServer::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let bot_user = synapse().register("bot", false).await;
-    let alice = synapse().register("alice", true).await;
-    let bot = start_bot(dir.path(), &bot_user).await;
-    let room = room_with_bot(&alice, &bot_user).await;
+    let Desk {
+        server,
+        dir: _dir,
+        bot_user,
+        alice,
+        bot,
+        room,
+    } = desk().await;
     two_feeds(&server, &bot.app, Utc::now()).await;
-    alice
-        .say(
-            &room,
-            &format!(
-                "!newsdesk subscribe topic:models schedule:\"{}\" timezone:UTC",
-                schedule_ten_minutes_ago()
-            ),
-        )
-        .await;
+    subscribe_models(&alice, &room).await;
     next_notice(&alice, &room, &bot_user, 1).await;
     alice.kick(&room, &bot_user.user_id).await;
     // Let the bot see the kick before the digest falls due.
     tokio::time::sleep(Duration::from_secs(2)).await;
     make_due(&bot.app, &room).await;
     wait_until("the subscription is paused", async || {
-        bot.app
-            .store
-            .subscriptions_for("matrix", &format!("matrix:{room}"), Some(&room))
-            .await
-            .unwrap()[0]
-            .paused_reason
-            .is_some()
+        paused_reason(&bot.app, &room).await.is_some()
     })
     .await;
-    let sub = &bot
-        .app
-        .store
-        .subscriptions_for("matrix", &format!("matrix:{room}"), Some(&room))
-        .await
-        .unwrap()[0];
-    assert!(
-        sub.paused_reason.as_deref().unwrap().contains("not in this room"),
-        "{sub:?}"
-    );
+    let reason = paused_reason(&bot.app, &room).await.unwrap();
+    assert!(reason.contains("not in this room"), "{reason}");
     // One attempt, then quiet: no retry storm.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let counts = bot.app.store.delivery_counts(Some("matrix"), None).await.unwrap();
@@ -553,25 +559,12 @@ async fn matrix_kicked_bot_or_encrypted_room_pauses_the_subscription_with_the_re
     alice.invite(&secret, &bot_user.user_id).await;
     let welcome = next_notice(&alice, &secret, &bot_user, 0).await;
     assert!(body(&welcome).contains("end-to-end encrypted"), "{welcome}");
-    alice
-        .say(
-            &secret,
-            &format!(
-                "!newsdesk subscribe topic:models schedule:\"{}\" timezone:UTC",
-                schedule_ten_minutes_ago()
-            ),
-        )
-        .await;
+    subscribe_models(&alice, &secret).await;
     next_notice(&alice, &secret, &bot_user, 1).await;
     make_due(&bot.app, &secret).await;
     wait_until("the encrypted room's subscription is paused", async || {
-        bot.app
-            .store
-            .subscriptions_for("matrix", &format!("matrix:{secret}"), Some(&secret))
+        paused_reason(&bot.app, &secret)
             .await
-            .unwrap()[0]
-            .paused_reason
-            .as_deref()
             .is_some_and(|reason| reason.contains("encrypted"))
     })
     .await;
@@ -590,14 +583,8 @@ async fn matrix_and_discord_served_by_one_bot_process_configured_by_environment(
         "[sources]\ninstall_defaults = false\n[delivery]\ntick_secs = 1\n[ops]\nlisten = \"\"\n",
     )
     .unwrap();
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("NEWSDESK_") {
-            command.env_remove(key);
-        }
-    }
+    let mut command = bot_process(dir.path());
     command
-        .current_dir(dir.path())
         .arg("run")
         .env("NEWSDESK_DATABASE__PATH", dir.path().join("newsdesk.db"))
         .env("NEWSDESK_MATRIX__HOMESERVER_URL", &synapse().base_url)

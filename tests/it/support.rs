@@ -251,3 +251,46 @@ pub async fn spawn_app_with(settings: impl FnOnce(&mut Settings)) -> TestApp {
     let app = App::build(s).await.unwrap();
     TestApp { app, _dir: dir }
 }
+
+/// Makes the digest subscription of `channel` due now, as if its slot passed while the bot
+/// was down: the schedule fired 10 minutes ago, and the last digest went out a day before.
+pub async fn make_digest_due(app: &App, platform: &str, scope: &str, channel: &str) -> chrono::DateTime<chrono::Utc> {
+    let subs = app
+        .store
+        .subscriptions_for(platform, scope, Some(channel))
+        .await
+        .unwrap();
+    let sub = subs.first().expect("no subscription");
+    let now = chrono::Utc::now();
+    let slot = now - chrono::Duration::minutes(10);
+    app.store
+        .advance_digest(
+            sub.id,
+            slot - chrono::Duration::hours(24),
+            now - chrono::Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+    slot
+}
+
+/// A daily schedule whose time passed ten minutes ago (pair with [`make_digest_due`]).
+pub fn schedule_ten_minutes_ago() -> String {
+    format!(
+        "daily {}",
+        (chrono::Utc::now() - chrono::Duration::minutes(10)).format("%H:%M")
+    )
+}
+
+/// The real `newsdesk` binary in `dir`, with none of the caller's `NEWSDESK_*` variables: the
+/// test sets exactly the settings it means.
+pub fn bot_process(dir: &std::path::Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("NEWSDESK_") {
+            command.env_remove(key);
+        }
+    }
+    command.current_dir(dir);
+    command
+}
