@@ -374,6 +374,7 @@ fn discord_admin() -> Caller {
         channel: "1187400000000000200".to_string(),
         user: "1187400000000000300".to_string(),
         is_admin: true,
+        is_operator: false,
     }
 }
 
@@ -381,6 +382,15 @@ fn settings_for(path: &Path) -> Settings {
     let mut settings = Settings::default();
     settings.database.path = path.to_path_buf();
     settings.sources.install_defaults = false;
+    // The bench measures the commands, not their rate limits.
+    settings.cooldowns = newsdesk::config::CooldownSettings {
+        summarize_user_secs: 0,
+        summarize_server_per_hour: 0,
+        digest_user_secs: 0,
+        digest_server_per_hour: 0,
+        search_user_secs: 0,
+        search_server_per_hour: 0,
+    };
     settings
 }
 

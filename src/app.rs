@@ -9,6 +9,7 @@ use url::Url;
 
 use crate::config::Settings;
 use crate::domain::SourceKind;
+use crate::domain::cooldown::Cooldowns;
 use crate::editorial::TopicIndex;
 use crate::llm::{LlmEditor, LlmSummarizer};
 use crate::pipeline::summarize::{Extractive, Summarizer};
@@ -18,7 +19,7 @@ use crate::sources::fetch::{ClientBuildError, Fetcher};
 use crate::sources::guard::{Guard, GuardError};
 use crate::sources::normalize::canonical_url;
 use crate::sources::opml::{OpmlEntry, OpmlError, parse_opml, render_opml};
-use crate::store::{NewSource, SearchHit, SourceRow, Store, StoreError};
+use crate::store::{Added, GLOBAL_SCOPE, NewSource, SearchHit, SourceRow, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -39,6 +40,11 @@ pub enum AddSourceError {
     Refused { url: String, reason: GuardError },
     #[error("{0} is already a source")]
     AlreadyExists(String),
+    #[error(
+        "this server has {limit} sources of its own, the most it may have (`sources.max_per_server`); \
+         remove one with `/manage sources remove` first"
+    )]
+    QuotaReached { limit: u32 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -71,6 +77,8 @@ pub struct App {
     pub summarizer: Arc<dyn Summarizer>,
     /// The LLM editor when `[llm]` is configured; the offline pipeline otherwise.
     pub llm: Option<Arc<LlmSummarizer>>,
+    /// Recent runs of the expensive commands, for their cooldowns.
+    pub cooldowns: Arc<Cooldowns>,
 }
 
 impl std::fmt::Debug for App {
@@ -106,11 +114,13 @@ impl App {
             topics: Arc::new(tokio::sync::RwLock::new(None)),
             summarizer,
             llm,
+            cooldowns: Arc::new(Cooldowns::new()),
         })
     }
 
-    /// Adds a source after checking it against the SSRF guard (with DNS). A host that does not
-    /// resolve now is still added: it may be a transient failure, and every fetch re-checks.
+    /// Adds a global source after checking it against the SSRF guard (with DNS). A host that
+    /// does not resolve now is still added: it may be a transient failure, and every fetch
+    /// re-checks.
     pub async fn add_source(
         &self,
         raw_url: &str,
@@ -119,7 +129,39 @@ impl App {
         added_by: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<SourceRow, AddSourceError> {
+        match self
+            .add_source_to(GLOBAL_SCOPE, raw_url, kind, name, added_by, now)
+            .await?
+        {
+            (row, Added::New | Added::Linked) => Ok(row),
+            (row, Added::AlreadyLinked) => Err(AddSourceError::AlreadyExists(row.url)),
+        }
+    }
+
+    /// Adds a source for `scope` (global `''`, or one chat server, which may hold at most
+    /// `sources.max_per_server` of its own). A URL another scope already reads is linked, not
+    /// fetched twice.
+    pub async fn add_source_to(
+        &self,
+        scope: &str,
+        raw_url: &str,
+        kind: Option<SourceKind>,
+        name: Option<String>,
+        added_by: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<(SourceRow, Added), AddSourceError> {
         let url = normalize_source_url(raw_url)?;
+        if scope != GLOBAL_SCOPE {
+            let limit = self.settings.sources.max_per_server;
+            let already = self
+                .store
+                .source_links(url.as_str())
+                .await?
+                .is_some_and(|links| links.linked_by(scope));
+            if !already && self.store.count_links(scope).await? >= i64::from(limit) {
+                return Err(AddSourceError::QuotaReached { limit });
+            }
+        }
         match self.fetcher.guard().check(&url).await {
             Ok(()) | Err(GuardError::Resolve { .. }) => {}
             Err(reason) => {
@@ -135,10 +177,7 @@ impl App {
             title: name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
             added_by,
         };
-        self.store
-            .add_source(&new, now)
-            .await?
-            .ok_or_else(|| AddSourceError::AlreadyExists(url.to_string()))
+        Ok(self.store.add_scoped_source(&new, scope, now).await?)
     }
 
     /// Adds every source of the default pack not already present; returns how many were added.
@@ -168,21 +207,36 @@ impl App {
         self.install_defaults(now).await
     }
 
+    /// Adds every feed of an OPML document as a global source.
     pub async fn import_opml(&self, text: &str, now: DateTime<Utc>) -> Result<ImportReport, ImportError> {
+        self.import_opml_to(GLOBAL_SCOPE, text, "opml import", now).await
+    }
+
+    /// Adds every feed of an OPML document for `scope`; past the server's quota the rest are
+    /// refused with the reason, each by name.
+    pub async fn import_opml_to(
+        &self,
+        scope: &str,
+        text: &str,
+        added_by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport, ImportError> {
         let entries = parse_opml(text)?;
         let mut report = ImportReport::default();
         for entry in entries {
             match self
-                .add_source(
+                .add_source_to(
+                    scope,
                     &entry.url,
                     Some(entry.kind),
                     entry.title,
-                    Some("opml import".into()),
+                    Some(added_by.to_string()),
                     now,
                 )
                 .await
             {
-                Ok(row) => report.added.push(row.url),
+                Ok((row, Added::New | Added::Linked)) => report.added.push(row.url),
+                Ok((row, Added::AlreadyLinked)) => report.existing.push(row.url),
                 Err(AddSourceError::AlreadyExists(url)) => report.existing.push(url),
                 Err(AddSourceError::Store(e)) => return Err(e.into()),
                 Err(other) => report.refused.push((entry.url, other.to_string())),

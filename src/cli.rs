@@ -18,7 +18,7 @@ use crate::app::App;
 use crate::config::Settings;
 use crate::domain::{SourceKind, SourceStatus};
 use crate::poller::{PollResult, SourceOutcome};
-use crate::store::{SearchHit, SourceRow};
+use crate::store::{GLOBAL_SCOPE, SearchHit, SourceRow, StoreError, Unlinked};
 
 /// newsdesk: an AI-news desk for Discord servers and Matrix rooms.
 #[derive(Debug, Parser)]
@@ -309,13 +309,32 @@ async fn sources(app: &App, command: SourcesCommand, now: DateTime<Utc>) -> anyh
             Ok(ExitCode::SUCCESS)
         }
         SourcesCommand::Remove { url } => {
+            // The command line is the operator: it removes the global link. Servers that
+            // added the same feed for themselves keep it (and its articles).
             let canonical = canonical_source_url(&url);
-            let removed = app.store.remove_source(&canonical).await;
-            report_source_change(removed, |articles| {
-                format!(
+            let removed = match app.store.source_links(&canonical).await? {
+                Some(links) if links.is_global() => app
+                    .store
+                    .unlink_source(links.source_id, GLOBAL_SCOPE)
+                    .await
+                    .map(|outcome| outcome.unwrap_or(Unlinked::StillUsed { other_scopes: 0 })),
+                Some(links) => {
+                    eprintln!(
+                        "error: {canonical} is not a global source; {} server(s) added it for themselves and manage it",
+                        links.scopes.len()
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+                None => Err(StoreError::NoSuchSource(canonical.clone())),
+            };
+            report_source_change(removed, |outcome| match outcome {
+                Unlinked::SourceDeleted { articles } => format!(
                     "Removed {canonical} and its {articles} article{}.",
                     plural(articles as usize)
-                )
+                ),
+                Unlinked::StillUsed { other_scopes } => format!(
+                    "Removed {canonical} from the global sources; {other_scopes} server(s) still read it as their own, so it is still polled and its articles stay."
+                ),
             })
         }
         SourcesCommand::Enable { url } => {

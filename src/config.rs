@@ -67,6 +67,50 @@ pub struct Settings {
     pub ops: OpsSettings,
     pub llm: LlmSettings,
     pub matrix: MatrixSettings,
+    pub cooldowns: CooldownSettings,
+    pub retention: RetentionSettings,
+}
+
+/// How often the expensive commands may run: per user (seconds between two runs) and per
+/// server (runs in any hour). 0 turns a limit off. The operator is never limited.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CooldownSettings {
+    pub summarize_user_secs: u64,
+    pub summarize_server_per_hour: u32,
+    pub digest_user_secs: u64,
+    pub digest_server_per_hour: u32,
+    pub search_user_secs: u64,
+    pub search_server_per_hour: u32,
+}
+
+impl Default for CooldownSettings {
+    fn default() -> Self {
+        CooldownSettings {
+            summarize_user_secs: 30,
+            summarize_server_per_hour: 30,
+            digest_user_secs: 60,
+            digest_server_per_hour: 30,
+            search_user_secs: 3,
+            search_server_per_hour: 600,
+        }
+    }
+}
+
+/// How long data is kept.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionSettings {
+    /// Days after the bot was removed from a server (or kicked from a room) before that
+    /// server's subscriptions, settings, topics and private sources are deleted; a re-invite
+    /// before then restores everything. 0 keeps them forever.
+    pub left_server_days: u32,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        RetentionSettings { left_server_days: 30 }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -101,6 +145,8 @@ pub struct SourceSettings {
     pub install_defaults: bool,
     /// Fetch `<podcast:transcript>` and `<podcast:chapters>` files of new episodes.
     pub transcripts: bool,
+    /// Sources one chat server may add for itself (global sources do not count).
+    pub max_per_server: u32,
 }
 
 impl Default for SourceSettings {
@@ -110,6 +156,7 @@ impl Default for SourceSettings {
             full_text: false,
             install_defaults: true,
             transcripts: true,
+            max_per_server: 50,
         }
     }
 }
@@ -183,6 +230,10 @@ pub struct DiscordSettings {
     pub dev_guild: Option<u64>,
     /// Base URL of the REST API. Only tests change it, to reach a loopback fake.
     pub api_base: String,
+    /// User ids (numbers) who operate the bot, beside the application's owner or team:
+    /// they manage global sources from any server.
+    #[serde(deserialize_with = "ids_as_text")]
+    pub operators: Vec<String>,
 }
 
 impl Default for DiscordSettings {
@@ -191,6 +242,7 @@ impl Default for DiscordSettings {
             token: None,
             dev_guild: None,
             api_base: DISCORD_API_BASE.to_string(),
+            operators: Vec::new(),
         }
     }
 }
@@ -217,6 +269,9 @@ pub struct MatrixSettings {
     pub admin_power_level: i64,
     /// How long one sync request waits for news, in seconds.
     pub sync_timeout_secs: u64,
+    /// Matrix user ids (`@alice:example.org`) who operate the bot: they manage global sources
+    /// from any room.
+    pub operators: Vec<String>,
 }
 
 impl Default for MatrixSettings {
@@ -230,6 +285,7 @@ impl Default for MatrixSettings {
             allowed_inviter_servers: Vec::new(),
             admin_power_level: 50,
             sync_timeout_secs: 30,
+            operators: Vec::new(),
         }
     }
 }
@@ -291,6 +347,9 @@ pub struct LlmSettings {
     pub concurrency: usize,
     /// Prompt + completion tokens per UTC day; past it, the offline path takes over.
     pub max_tokens_per_day: u64,
+    /// Tokens one chat server may spend per UTC day; after that it gets offline summaries
+    /// while the others keep the model. Unset: a quarter of `max_tokens_per_day`; 0: no limit.
+    pub max_tokens_per_server_day: Option<u64>,
     /// Answer length cap per request.
     pub max_output_tokens: u32,
     /// Ask for `response_format: json_schema` (servers that reject it get `json_object`).
@@ -311,6 +370,7 @@ impl Default for LlmSettings {
             timeout_secs: 60,
             concurrency: 4,
             max_tokens_per_day: 2_000_000,
+            max_tokens_per_server_day: None,
             max_output_tokens: 1_200,
             json_schema: true,
             rubric_model: None,
@@ -324,6 +384,11 @@ impl Default for LlmSettings {
 impl LlmSettings {
     pub fn enabled(&self) -> bool {
         !self.base_url.trim().is_empty()
+    }
+
+    /// Tokens one server may spend per day; 0 means no limit.
+    pub fn server_share(&self) -> u64 {
+        self.max_tokens_per_server_day.unwrap_or(self.max_tokens_per_day / 4)
     }
 }
 
@@ -453,6 +518,29 @@ impl Settings {
         if !(self.discord.api_base.starts_with("https://") || self.discord.api_base.starts_with("http://")) {
             return invalid("discord.api_base", "must be an http(s) URL");
         }
+        if let Some(bad) = self
+            .discord
+            .operators
+            .iter()
+            .find(|id| id.is_empty() || id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return invalid(
+                "discord.operators",
+                &format!("holds {bad:?}, which is not a Discord user id (a number such as 80351110224678912)"),
+            );
+        }
+        if let Some(bad) = self.matrix.operators.iter().find(|id| {
+            let parts: Vec<&str> = id.splitn(2, ':').collect();
+            !id.starts_with('@') || id.len() < 4 || parts.len() != 2 || parts[1].is_empty()
+        }) {
+            return invalid(
+                "matrix.operators",
+                &format!("holds {bad:?}, which is not a Matrix user id such as `@alice:example.org`"),
+            );
+        }
+        if self.sources.max_per_server > 10_000 {
+            return invalid("sources.max_per_server", "must be 10000 or fewer");
+        }
         let m = &self.matrix;
         if m.enabled() {
             if !(m.homeserver_url.starts_with("https://") || m.homeserver_url.starts_with("http://")) {
@@ -561,9 +649,51 @@ fn describe_figment_error(err: figment::Error) -> String {
         .join("; ")
 }
 
+/// Reads a list of ids written as numbers or as strings (TOML integers cannot hold every
+/// id, and people write both), keeping each as text for [`Settings::validate`] to judge.
+fn ids_as_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Number(u64),
+        Text(String),
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Ids {
+        Many(Vec<Id>),
+        One(Id),
+    }
+    let ids = match Ids::deserialize(deserializer)? {
+        Ids::Many(ids) => ids,
+        Ids::One(id) => vec![id],
+    };
+    Ok(ids
+        .into_iter()
+        .map(|id| match id {
+            Id::Number(n) => n.to_string(),
+            Id::Text(text) => text.trim().to_string(),
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operator_ids_that_are_not_numbers_name_the_key() {
+        let err = Settings::from_toml("[discord]\noperators = [\"12345\", \"alice\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("discord.operators") && err.contains("alice"), "{err}");
+        let ok = Settings::from_toml("[discord]\noperators = [12345, \"67890\"]\n").unwrap();
+        assert_eq!(ok.discord.operators, vec!["12345", "67890"]);
+        let err = Settings::from_toml("[matrix]\noperators = [\"alice\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("matrix.operators"), "{err}");
+    }
 
     #[test]
     fn defaults_are_valid() {

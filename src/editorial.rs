@@ -18,7 +18,7 @@ use crate::llm::tasks::{HighlightItem, Rubric, RubricCandidate, SegmentText};
 use crate::llm::{LlmSummarizer, Spent, merge_summary};
 use crate::pipeline::podcast::{EpisodeSummary, TopicSegment, plain_text_segments, summarize_episode};
 use crate::pipeline::score::Score;
-use crate::pipeline::summarize::{Document, Extractive, Summary};
+use crate::pipeline::summarize::{Document, Extractive, Summarizer as _, Summary};
 use crate::pipeline::topics::{Topic, TopicError, TopicInput, TopicMatcher, builtin_topics, validate_custom};
 use crate::sources::fetch::{ACCEPT_PAGE, FetchError, FetchOutcome, Validators};
 use crate::sources::fulltext::extract;
@@ -325,7 +325,8 @@ impl App {
         let hours = request.hours.max(1);
         let since = now - Duration::hours(i64::from(hours));
         let started = std::time::Instant::now();
-        let window = self.store.window_articles(since, now).await?;
+        let window = self.store.window_articles(since, now, &request.scope).await?;
+        let (llm, share_exhausted) = self.llm_for_scope(&request.scope, now).await?;
         let read = started.elapsed();
         let candidates: Vec<Candidate> = window
             .into_iter()
@@ -368,7 +369,7 @@ impl App {
             topic_names: visible.values().map(|t| (t.slug.clone(), t.name.clone())).collect(),
         };
         let mut spent = Spent::default();
-        let selection = match &self.llm {
+        let selection = match &llm {
             None => select(&candidates, &options, now),
             Some(llm) => {
                 // The model scores only what the offline score pre-selects: three times the
@@ -406,7 +407,7 @@ impl App {
         for story in &selection.picked {
             let candidate = &candidates[story.lead];
             let text = texts.get(&candidate.id).map_or(candidate.lead.as_str(), String::as_str);
-            let (summary, cost) = self.summarize_article(candidate, text, now).await?;
+            let (summary, cost) = self.summarize_article(llm.as_deref(), candidate, text, now).await?;
             spent.add(cost);
             summaries.push(summary);
         }
@@ -419,14 +420,14 @@ impl App {
             articles = candidates.len(),
             "digest built"
         );
-        let counts = self.store.counts().await?;
+        let counts = self.store.counts(&request.scope).await?;
         let totals = StoreTotals {
             sources_ok: counts.sources_ok.max(0) as u32,
             sources_total: counts.sources_total.max(0) as u32,
             articles: counts.articles.max(0) as u32,
         };
         let mut digest = compose(&candidates, &selection, &summaries, &options, totals, now);
-        if let Some(llm) = &self.llm {
+        if let Some(llm) = &llm {
             if !digest.items.is_empty() {
                 let items: Vec<HighlightItem<'_>> = digest
                     .items
@@ -455,9 +456,56 @@ impl App {
                 cache_hits: spent.cache_hits,
                 tokens: spent.tokens(),
                 fallbacks: spent.fallbacks,
+                share_exhausted: false,
+            });
+            self.charge_scope(&request.scope, &spent, now).await?;
+        } else if share_exhausted {
+            digest.stats.llm = Some(LlmCost {
+                share_exhausted: true,
+                ..LlmCost::default()
             });
         }
         Ok(digest)
+    }
+
+    /// The LLM editor for work done for `scope`, unless that server has spent its share of
+    /// today's budget (`llm.max_tokens_per_server_day`); then the offline editor, and `true`.
+    /// The global scope (command line, console) has no share of its own. The share is
+    /// checked before each digest or summary, so one piece of work may finish above it.
+    pub async fn llm_for_scope(
+        &self,
+        scope: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Option<Arc<LlmSummarizer>>, bool), StoreError> {
+        let Some(llm) = &self.llm else {
+            return Ok((None, false));
+        };
+        let share = self.settings.llm.server_share();
+        if scope.is_empty() || share == 0 {
+            return Ok((Some(llm.clone()), false));
+        }
+        let (spent, _) = self.store.llm_scope_usage(scope, now).await?;
+        if spent >= i64::try_from(share).unwrap_or(i64::MAX) {
+            if self.store.llm_mark_scope_notified(scope, now).await? {
+                tracing::info!(
+                    scope,
+                    spent,
+                    share,
+                    "a server used its share of today's LLM budget; offline until midnight UTC"
+                );
+            }
+            return Ok((None, true));
+        }
+        Ok((Some(llm.clone()), false))
+    }
+
+    /// Adds what the model cost to `scope`'s day.
+    pub async fn charge_scope(&self, scope: &str, spent: &Spent, now: DateTime<Utc>) -> Result<(), StoreError> {
+        if scope.is_empty() || spent.tokens() == 0 {
+            return Ok(());
+        }
+        let tokens = i64::try_from(spent.tokens()).unwrap_or(i64::MAX);
+        self.store.llm_add_scope_tokens(scope, tokens, now).await
     }
 
     /// A podcast episode with a transcript is summarised from the transcript; anything else
@@ -465,6 +513,7 @@ impl App {
     /// summariser), else the extractive one.
     async fn summarize_article(
         &self,
+        llm: Option<&LlmSummarizer>,
         candidate: &Candidate,
         text: &str,
         now: DateTime<Utc>,
@@ -473,7 +522,7 @@ impl App {
             let segments = self.store.transcript(candidate.id).await?;
             if !segments.is_empty() {
                 let offline = summarize_episode(&candidate.title, &segments, &Extractive);
-                return Ok(match &self.llm {
+                return Ok(match llm {
                     Some(llm) => {
                         let (episode, spent) = llm_episode(llm, &candidate.title, &segments, offline, now).await;
                         (episode.summary, spent)
@@ -486,9 +535,9 @@ impl App {
             title: &candidate.title,
             text,
         };
-        Ok(match &self.llm {
+        Ok(match llm {
             Some(llm) => llm.summarize_with_cost(doc, now).await,
-            None => (self.summarizer.summarize(doc).await, Spent::default()),
+            None => (Extractive.summarize(doc).await, Spent::default()),
         })
     }
 }
@@ -597,6 +646,8 @@ pub enum SummarizeError {
     Transcript(#[from] TranscriptError),
     #[error("{0} has no text to summarise")]
     Empty(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// One summarised document (article or episode).
@@ -614,6 +665,19 @@ impl App {
     /// Summarises a file or an http(s) URL: an article (HTML page or plain text) or, with
     /// `transcript`, an episode transcript (VTT, SRT, JSON, HTML or plain text).
     pub async fn summarize_input(&self, input: &str, transcript: bool) -> Result<SummarizedDocument, SummarizeError> {
+        self.summarize_input_for(input, transcript, "", Utc::now()).await
+    }
+
+    /// [`App::summarize_input`] on behalf of chat server `scope`: the model is used only while
+    /// the server has some of its LLM share left today, and what it costs is charged to it.
+    pub async fn summarize_input_for(
+        &self,
+        input: &str,
+        transcript: bool,
+        scope: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SummarizedDocument, SummarizeError> {
+        let (llm, _) = self.llm_for_scope(scope, now).await?;
         let (body, content_type, location, page_url) = self.read_input(input).await?;
         let name = document_name(&location);
         if body.trim().is_empty() {
@@ -631,8 +695,10 @@ impl App {
                 return Err(SummarizeError::Empty(location));
             }
             let mut episode = summarize_episode(&name, &segments, &Extractive);
-            if let Some(llm) = &self.llm {
-                episode = llm_episode(llm, &name, &segments, episode, Utc::now()).await.0;
+            if let Some(llm) = &llm {
+                let (summarised, spent) = llm_episode(llm, &name, &segments, episode, now).await;
+                episode = summarised;
+                self.charge_scope(scope, &spent, now).await?;
             }
             return Ok(SummarizedDocument {
                 title: name,
@@ -658,13 +724,18 @@ impl App {
         if text.trim().is_empty() {
             return Err(SummarizeError::Empty(location));
         }
-        let summary = self
-            .summarizer
-            .summarize(Document {
-                title: &title,
-                text: &text,
-            })
-            .await;
+        let doc = Document {
+            title: &title,
+            text: &text,
+        };
+        let summary = match &llm {
+            Some(llm) => {
+                let (summary, spent) = llm.summarize_with_cost(doc, now).await;
+                self.charge_scope(scope, &spent, now).await?;
+                summary
+            }
+            None => Extractive.summarize(doc).await,
+        };
         Ok(SummarizedDocument {
             title,
             summary,

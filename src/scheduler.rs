@@ -28,7 +28,7 @@ use crate::domain::Schedule;
 use crate::editorial::{DigestRequest, EditorialError};
 use crate::metrics::Metrics;
 use crate::ops::Health;
-use crate::store::{DeliveryStart, StoreError, SubscriptionRow};
+use crate::store::{DeliveryStart, PruneReport, StoreError, SubscriptionRow};
 
 /// Attempts at one delivery before it is given up (transient failures only).
 const MAX_ATTEMPTS: i64 = 6;
@@ -143,7 +143,11 @@ impl Scheduler {
             loops.spawn(every(tick, shutdown.clone(), move || {
                 let this = Arc::clone(&this);
                 async move {
-                    this.poll_once(this.clock.now()).await;
+                    let now = this.clock.now();
+                    this.poll_once(now).await;
+                    if let Err(err) = this.prune_departed(now).await {
+                        tracing::error!(error = %err, "pruning departed servers failed; retrying next tick");
+                    }
                 }
             }));
         }
@@ -177,6 +181,27 @@ impl Scheduler {
         }
         while loops.join_next().await.is_some() {}
         tracing::info!("scheduler stopped");
+    }
+
+    /// Deletes the data of servers the bot left more than `retention.left_server_days` ago
+    /// (0 keeps it forever). Cheap when there is nothing to prune: one indexed lookup.
+    pub async fn prune_departed(&self, now: DateTime<Utc>) -> Result<PruneReport, StoreError> {
+        let days = self.app.settings.retention.left_server_days;
+        if days == 0 {
+            return Ok(PruneReport::default());
+        }
+        let cutoff = now - chrono::Duration::days(i64::from(days));
+        let report = self.app.store.prune_departed_servers(cutoff).await?;
+        if report.servers > 0 {
+            tracing::info!(
+                servers = report.servers,
+                subscriptions = report.subscriptions,
+                sources = report.sources,
+                articles = report.articles,
+                "deleted the data of servers that removed the bot"
+            );
+        }
+        Ok(report)
     }
 
     /// Polls every due source once and updates the source metrics.

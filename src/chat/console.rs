@@ -123,6 +123,8 @@ pub async fn run(
         channel: CONSOLE_CHANNEL.to_string(),
         user: "console".to_string(),
         is_admin: true,
+        // Whoever types at the console runs the bot.
+        is_operator: true,
     };
     let mut lines = input.lines();
     let result = loop {

@@ -5,14 +5,18 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::{Caller, Command, Mode, OpmlInput, Platform, Reply, SourcesAction, TopicsAction};
+use super::{
+    Caller, Command, CooldownKind, Limits, Mode, OpmlInput, Platform, Reply, SourcesAction, TopicsAction, Wait,
+};
 use crate::app::{AddSourceError, App, ImportError};
 use crate::digest::age;
 use crate::digest::render::text::{clean_line, markdown_text, safe_url, truncate_width};
 use crate::domain::{Schedule, SourceKind, SourceStatus, parse_timezone};
 use crate::editorial::{DigestRequest, EditorialError, SummarizeError, TopicSpec};
 use crate::sources::fetch::{FetchOutcome, Validators};
-use crate::store::{NewSubscription, StoreError, SubscriptionRow, TopicRow};
+use crate::store::{
+    Added, GLOBAL_SCOPE, NewSubscription, SourceLinks, StoreError, SubscriptionRow, TopicRow, Unlinked,
+};
 
 /// Longest text reply, in characters: Discord's message limit with room for a footer.
 const MAX_REPLY_CHARS: usize = 1_900;
@@ -58,6 +62,16 @@ pub async fn execute(app: &App, caller: &Caller, command: Command, now: DateTime
         ));
     }
     let name = command.name();
+    let cooldown = command.cooldown_kind().filter(|_| !caller.is_operator);
+    let user_key = format!("{}:{}", caller.platform.as_str(), caller.user);
+    let server_key = caller.scope();
+    if let Some(kind) = cooldown
+        && let Err(wait) = app
+            .cooldowns
+            .check(kind, limits(app, kind), &user_key, &server_key, now)
+    {
+        return Reply::error(cooldown_text(name, &wait, now));
+    }
     let outcome = match command {
         Command::Subscribe {
             topic,
@@ -86,11 +100,14 @@ pub async fn execute(app: &App, caller: &Caller, command: Command, now: DateTime
         Command::Digest { topic, hours, public } => digest(app, caller, topic, hours, public, now).await,
         Command::Search { query, topic, days } => search(app, caller, &query, topic, days, now).await,
         Command::Latest { topic, count } => latest(app, caller, topic, count, now).await,
-        Command::Summarize { url } => summarize(app, &url).await,
+        Command::Summarize { url } => summarize(app, caller, &url, now).await,
         Command::Settings { timezone, min_score } => settings(app, caller, timezone, min_score, now).await,
         Command::Stats => stats(app, caller, now).await,
         Command::Help => Ok(Reply::private(help_text())),
     };
+    if let (Some(kind), Ok(_)) = (cooldown, &outcome) {
+        app.cooldowns.record(kind, &user_key, &server_key, now);
+    }
     match outcome {
         Ok(reply) => reply,
         Err(HandlerError::User(message)) => Reply::error(message),
@@ -98,6 +115,43 @@ pub async fn execute(app: &App, caller: &Caller, command: Command, now: DateTime
             tracing::error!(command = name, error = %err, "command failed");
             Reply::error("Something went wrong on our side (the error was logged). Please try again in a minute.")
         }
+    }
+}
+
+fn limits(app: &App, kind: CooldownKind) -> Limits {
+    let c = &app.settings.cooldowns;
+    let (user_gap_secs, server_per_hour) = match kind {
+        CooldownKind::Summarize => (c.summarize_user_secs, c.summarize_server_per_hour),
+        CooldownKind::Digest => (c.digest_user_secs, c.digest_server_per_hour),
+        CooldownKind::Search => (c.search_user_secs, c.search_server_per_hour),
+    };
+    Limits {
+        user_gap_secs,
+        server_per_hour,
+    }
+}
+
+/// "⏳ … try again in 25 s": the limit that applies and when it lifts.
+fn cooldown_text(name: &str, wait: &Wait, now: DateTime<Utc>) -> String {
+    let seconds = (wait.until() - now).num_seconds().max(1);
+    let again = if seconds < 120 {
+        format!("in {seconds} s")
+    } else {
+        format!(
+            "in {} min (at {})",
+            (seconds + 59) / 60,
+            wait.until().format("%H:%M UTC")
+        )
+    };
+    match wait {
+        Wait::User { gap_secs, .. } => {
+            format!("⏳ `/{name}` is cooling down for you: one run every {gap_secs} s per person. Try again {again}.")
+        }
+        Wait::Server { per_hour, .. } => format!(
+            "⏳ This server ran `/{name}` {per_hour} times in the last hour, the most it may \
+             (`cooldowns.{}_server_per_hour`). Try again {again}.",
+            name.replace(' ', "_")
+        ),
     }
 }
 
@@ -125,13 +179,16 @@ pub fn help_text() -> String {
         "`/topics` — the topics you can subscribe to · `/sources` — what we read, and its health",
         "`/subscriptions` — what this server receives · `/stats` — numbers",
         "",
-        "**Admins** (Manage Server)",
+        "**Admins** (Manage Server; members do not see these)",
         "`/subscribe topic [channel] [mode] [schedule] [timezone] [min_score] [max_items]` — e.g.",
         "  `/subscribe topic:agents schedule:\"daily 08:30\" timezone:Europe/Berlin` (digest), or",
         "  `/subscribe topic:security mode:instant` (each strong story as it appears; never the backlog)",
-        "`/unsubscribe topic [channel]` · `/settings [timezone] [min_score]`",
-        "`/topics create|edit|delete` · `/sources add|remove|import`",
+        "`/unsubscribe topic [channel]` · `/manage settings [timezone] [min_score]`",
+        "`/manage sources add|remove|import` — this server's own sources (🏠)",
+        "`/manage sources mute|unmute` — stop or resume a global source (🌐) here only",
+        "`/manage topics create|edit|delete` — this server's custom topics",
         "",
+        "Sources marked 🌐 are the operator's and feed every server; 🏠 ones only this server.",
         "Schedules: `daily HH:MM`, `weekdays HH:MM`, `weekly mon HH:MM`; timezones are IANA names (`Europe/Berlin`).",
         "Scores run 0–30 (relevance + quality + timeliness); the default minimum is 15.",
     ]
@@ -390,60 +447,15 @@ async fn topics(app: &App, caller: &Caller, action: TopicsAction, now: DateTime<
 }
 
 async fn sources(app: &App, caller: &Caller, action: SourcesAction, now: DateTime<Utc>) -> Outcome {
+    let scope = caller.scope();
     match action {
-        SourcesAction::List => {
-            let rows = app.store.list_sources().await?;
-            if rows.is_empty() {
-                return Ok(Reply::private(
-                    "No sources yet. Admins add one with `/sources add url:https://example.com/feed.xml`.",
-                ));
-            }
-            let failing = rows.iter().filter(|r| r.status() == SourceStatus::Failing).count();
-            let disabled = rows.iter().filter(|r| r.status() == SourceStatus::Disabled).count();
-            // Problems first: they are what an admin opens this list for.
-            let mut sorted: Vec<_> = rows.iter().collect();
-            sorted.sort_by_key(|r| match r.status() {
-                SourceStatus::Disabled => 0,
-                SourceStatus::Failing => 1,
-                SourceStatus::New => 2,
-                SourceStatus::Ok => 3,
-            });
-            let lines: Vec<String> = sorted
-                .iter()
-                .map(|row| {
-                    let name = markdown_text(&truncate_width(row.display_name(), 60));
-                    let when = |t: Option<DateTime<Utc>>| {
-                        t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-                            .unwrap_or_default()
-                    };
-                    let error = row
-                        .last_error
-                        .as_deref()
-                        .map(|e| format!(" — {}", markdown_text(&truncate_width(&clean_line(e), 120))))
-                        .unwrap_or_default();
-                    match row.status() {
-                        SourceStatus::Ok => format!("✅ {name} · {} articles", row.articles),
-                        SourceStatus::New => format!("🆕 {name} · not polled yet"),
-                        SourceStatus::Failing => {
-                            format!("⚠️ {name} · failing since {}{error}", when(row.failing_since))
-                        }
-                        SourceStatus::Disabled => {
-                            format!("⛔ {name} · disabled since {}{error}", when(row.disabled_at))
-                        }
-                    }
-                })
-                .collect();
-            Ok(Reply::private(list_text(
-                &format!(
-                    "**Sources** ({} · {} failing · {} disabled)",
-                    rows.len(),
-                    failing,
-                    disabled
-                ),
-                &lines,
-            )))
-        }
-        SourcesAction::Add { url, name, kind } => {
+        SourcesAction::List => list_sources(app, &scope).await,
+        SourcesAction::Add {
+            url,
+            name,
+            kind,
+            global,
+        } => {
             let kind = match kind.as_deref().map(str::trim) {
                 None | Some("") => None,
                 Some(text) => Some(
@@ -451,12 +463,70 @@ async fn sources(app: &App, caller: &Caller, action: SourcesAction, now: DateTim
                         .map_err(|_| user(format!("kind:{text} is not a source kind; use `feed` or `podcast`")))?,
                 ),
             };
-            match app.add_source(&url, kind, name, Some(caller.user.clone()), now).await {
-                Ok(row) => Ok(Reply::private(format!(
-                    "✅ Added {} ({}). It is polled within the next minute; `/sources` shows its health.",
-                    markdown_text(row.display_name()),
-                    row.kind
+            let target = target_scope(caller, global, "add")?;
+            // A server adding what every server already reads gets told, not a second link.
+            if target != GLOBAL_SCOPE
+                && let Ok(canonical) = crate::app::normalize_source_url(&url)
+                && let Some(links) = app.store.source_links(canonical.as_str()).await?
+                && links.is_global()
+                && !links.linked_by(&target)
+            {
+                let muted = app
+                    .store
+                    .sources_for_scope(&target)
+                    .await?
+                    .iter()
+                    .any(|s| s.source.id == links.source_id && s.muted);
+                return Err(user(format!(
+                    "{} is already a 🌐 global source: every server reads it{}",
+                    markdown_text(&links.url),
+                    if muted {
+                        format!(
+                            ". It is muted here; `/manage sources unmute url:{}` brings it back",
+                            links.url
+                        )
+                    } else {
+                        String::new()
+                    }
+                )));
+            }
+            match app
+                .add_source_to(&target, &url, kind, name, Some(caller.user.clone()), now)
+                .await
+            {
+                Ok((row, Added::AlreadyLinked)) => Err(user(format!(
+                    "{} is already one of {}; `/sources` lists them",
+                    markdown_text(&row.url),
+                    if target == GLOBAL_SCOPE {
+                        "the global sources"
+                    } else {
+                        "this server's sources"
+                    }
                 ))),
+                Ok((row, added)) => {
+                    let whose = if target == GLOBAL_SCOPE {
+                        "🌐 for every server"
+                    } else {
+                        "🏠 for this server"
+                    };
+                    let when = match added {
+                        Added::New => "It is polled within the next minute; `/sources` shows its health.",
+                        _ => "It is already being polled; `/sources` shows its health.",
+                    };
+                    let shown = app
+                        .store
+                        .sources_for_scope(&target)
+                        .await?
+                        .into_iter()
+                        .find(|s| s.source.id == row.id)
+                        .map(|s| s.display_name().to_string())
+                        .unwrap_or(row.url.clone());
+                    Ok(Reply::private(format!(
+                        "✅ Added {} ({}) {whose}. {when}",
+                        markdown_text(&shown),
+                        row.kind
+                    )))
+                }
                 Err(AddSourceError::Store(err)) => Err(err.into()),
                 Err(AddSourceError::InvalidUrl(given, _)) => Err(user(format!(
                     "{given:?} is not a URL; give the feed's full address, e.g. `https://example.com/feed.xml`"
@@ -465,27 +535,94 @@ async fn sources(app: &App, caller: &Caller, action: SourcesAction, now: DateTim
             }
         }
         SourcesAction::Remove { url } => {
-            let canonical = crate::app::normalize_source_url(&url)
-                .map(|u| u.to_string())
-                .unwrap_or_else(|_| url.trim().to_string());
-            match app.store.remove_source(&canonical).await {
-                Ok(articles) => Ok(Reply::private(format!(
-                    "🗑️ Removed {} and its {articles} stored articles.",
-                    markdown_text(&canonical)
-                ))),
-                Err(StoreError::NoSuchSource(_)) => Err(user(format!(
-                    "no source has the URL {:?}; `/sources` lists them with their URLs",
-                    url.trim()
-                ))),
-                Err(err) => Err(err.into()),
+            let links = find_links(app, &scope, &url).await?;
+            let target = if links.linked_by(&scope) {
+                scope.clone()
+            } else if caller.is_operator {
+                GLOBAL_SCOPE.to_string()
+            } else {
+                return Err(user(format!(
+                    "🌐 {} is a global source: the bot's operator added it for every server, so only the \
+                     operator can remove it. To stop it reaching this server, mute it here: \
+                     `/manage sources mute url:{}`",
+                    markdown_text(&links.url),
+                    links.url
+                )));
+            };
+            let outcome = app.store.unlink_source(links.source_id, &target).await?;
+            let what = if target == GLOBAL_SCOPE && !scope.is_empty() {
+                "the 🌐 global source"
+            } else {
+                ""
+            };
+            let text = match outcome {
+                Some(Unlinked::SourceDeleted { articles }) => format!(
+                    "🗑️ Removed {what}{}{} and its {articles} stored articles.",
+                    if what.is_empty() { "" } else { " " },
+                    markdown_text(&links.url)
+                ),
+                Some(Unlinked::StillUsed { other_scopes }) if caller.is_operator => format!(
+                    "🗑️ Removed {what}{}{}; {other_scopes} other server(s) read it as their own source, \
+                     so it is still polled and its articles stay.",
+                    if what.is_empty() { "" } else { " " },
+                    markdown_text(&links.url)
+                ),
+                Some(Unlinked::StillUsed { .. }) | None => {
+                    format!("🗑️ Removed {} from this server's sources.", markdown_text(&links.url))
+                }
+            };
+            Ok(Reply::private(text))
+        }
+        SourcesAction::Mute { url } => {
+            let links = find_links(app, &scope, &url).await?;
+            if scope.is_empty() {
+                return Err(user(
+                    "muting stops a global source for one server; here every global source is read. \
+                     Remove it instead with `/manage sources remove`",
+                ));
+            }
+            if links.linked_by(&scope) {
+                return Err(user(format!(
+                    "{} is this server's own source (🏠); remove it instead: `/manage sources remove url:{}`",
+                    markdown_text(&links.url),
+                    links.url
+                )));
+            }
+            if app
+                .store
+                .mute_source(&scope, links.source_id, Some(&caller.user), now)
+                .await?
+            {
+                Ok(Reply::private(format!(
+                    "🔇 Muted {} for this server: its articles no longer reach digests, alerts or search here. \
+                     Other servers are not affected; `/manage sources unmute` undoes it.",
+                    markdown_text(&links.url)
+                )))
+            } else {
+                Err(user(format!("{} is already muted here", markdown_text(&links.url))))
             }
         }
-        SourcesAction::Import { opml } => {
+        SourcesAction::Unmute { url } => {
+            let links = find_links(app, &scope, &url).await?;
+            if app.store.unmute_source(&scope, links.source_id).await? {
+                Ok(Reply::private(format!(
+                    "🔊 Unmuted {}: this server reads it again.",
+                    markdown_text(&links.url)
+                )))
+            } else {
+                Err(user(format!(
+                    "{} is not muted here; `/sources` marks muted sources with 🔇",
+                    markdown_text(&links.url)
+                )))
+            }
+        }
+        SourcesAction::Import { opml, global } => {
+            let target = target_scope(caller, global, "import")?;
             let text = match opml {
                 OpmlInput::Text(text) => text,
                 OpmlInput::Url(url) => fetch_text(app, &url).await?,
             };
-            let report = match app.import_opml(&text, now).await {
+            let report = match app.import_opml_to(&target, &text, &caller.user, now).await {
                 Ok(report) => report,
                 Err(ImportError::Opml(err)) => {
                     return Err(user(format!("that is not an OPML file I can read: {err}")));
@@ -493,10 +630,15 @@ async fn sources(app: &App, caller: &Caller, action: SourcesAction, now: DateTim
                 Err(ImportError::Store(err)) => return Err(err.into()),
             };
             let mut text = format!(
-                "📥 OPML import: {} added, {} already there, {} refused.",
+                "📥 OPML import: {} added, {} already there, {} refused ({}).",
                 report.added.len(),
                 report.existing.len(),
-                report.refused.len()
+                report.refused.len(),
+                if target == GLOBAL_SCOPE {
+                    "🌐 for every server"
+                } else {
+                    "🏠 for this server"
+                },
             );
             for (url, reason) in report.refused.iter().take(5) {
                 text.push_str(&format!("\n• {} — {}", markdown_text(url), markdown_text(reason)));
@@ -507,6 +649,113 @@ async fn sources(app: &App, caller: &Caller, action: SourcesAction, now: DateTim
             Ok(Reply::private(text))
         }
     }
+}
+
+/// Where an add or import goes: the caller's server, or with `global:true` every server
+/// (operators only; the console and CLI are global already).
+fn target_scope(caller: &Caller, global: bool, verb: &str) -> Result<String, HandlerError> {
+    let scope = caller.scope();
+    if global && !scope.is_empty() && !caller.is_operator {
+        return Err(user(format!(
+            "`global:true` would {verb} for every server using this bot, which only the bot's operator may do; \
+             leave it out to {verb} for this server"
+        )));
+    }
+    Ok(if global { GLOBAL_SCOPE.to_string() } else { scope })
+}
+
+/// The links of the source at `url` when `scope` can see it (global or its own); another
+/// server's private source is "not found", exactly like a URL nobody added.
+async fn find_links(app: &App, scope: &str, url: &str) -> Result<SourceLinks, HandlerError> {
+    let canonical = crate::app::normalize_source_url(url)
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| url.trim().to_string());
+    match app.store.source_links(&canonical).await? {
+        Some(links) if links.is_global() || links.linked_by(scope) => Ok(links),
+        _ => Err(user(format!(
+            "no source of this server has the URL {:?}; `/sources` lists them with their URLs",
+            url.trim()
+        ))),
+    }
+}
+
+/// `/sources`: what this server reads (🌐 global, 🏠 its own, 🔇 muted here) with health,
+/// problems first.
+async fn list_sources(app: &App, scope: &str) -> Outcome {
+    let rows = app.store.sources_for_scope(scope).await?;
+    if rows.is_empty() {
+        return Ok(Reply::private(
+            "No sources yet. Admins add one with `/manage sources add url:https://example.com/feed.xml`.",
+        ));
+    }
+    let failing = rows
+        .iter()
+        .filter(|r| r.source.status() == SourceStatus::Failing)
+        .count();
+    let disabled = rows
+        .iter()
+        .filter(|r| r.source.status() == SourceStatus::Disabled)
+        .count();
+    let own = rows.iter().filter(|r| r.own).count();
+    let muted = rows.iter().filter(|r| r.muted && !r.own).count();
+    // Problems first: they are what an admin opens this list for.
+    let mut sorted: Vec<_> = rows.iter().collect();
+    sorted.sort_by_key(|r| match r.source.status() {
+        SourceStatus::Disabled => 0,
+        SourceStatus::Failing => 1,
+        SourceStatus::New => 2,
+        SourceStatus::Ok => 3,
+    });
+    let lines: Vec<String> = sorted
+        .iter()
+        .map(|scoped| {
+            let row = &scoped.source;
+            let whose = if scoped.own {
+                "🏠"
+            } else if scoped.muted {
+                "🔇"
+            } else {
+                "🌐"
+            };
+            let name = markdown_text(&truncate_width(scoped.display_name(), 60));
+            let when = |t: Option<DateTime<Utc>>| {
+                t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                    .unwrap_or_default()
+            };
+            let error = row
+                .last_error
+                .as_deref()
+                .map(|e| format!(" — {}", markdown_text(&truncate_width(&clean_line(e), 120))))
+                .unwrap_or_default();
+            let health = match row.status() {
+                SourceStatus::Ok => format!("✅ {name} · {} articles", row.articles),
+                SourceStatus::New => format!("🆕 {name} · not polled yet"),
+                SourceStatus::Failing => {
+                    format!("⚠️ {name} · failing since {}{error}", when(row.failing_since))
+                }
+                SourceStatus::Disabled => {
+                    format!("⛔ {name} · disabled since {}{error}", when(row.disabled_at))
+                }
+            };
+            format!("{whose} {health}")
+        })
+        .collect();
+    let mut heading = format!(
+        "**Sources** ({} · {} failing · {} disabled) — 🌐 global · 🏠 this server's ({own}/{}) · 🔇 muted here ({muted})",
+        rows.len(),
+        failing,
+        disabled,
+        app.settings.sources.max_per_server
+    );
+    if scope.is_empty() {
+        heading = format!(
+            "**Sources** ({} · {} failing · {} disabled) — 🌐 global",
+            rows.len(),
+            failing,
+            disabled
+        );
+    }
+    Ok(Reply::private(list_text(&heading, &lines)))
 }
 
 /// Fetches a small text document through the guarded fetcher (private addresses refused).
@@ -594,7 +843,13 @@ async fn search(
     let since = days.map(|d| now - chrono::Duration::days(d));
     let mut hits = app
         .store
-        .search_in(query, since, topic.as_ref().map(|t| t.id), SHOWN as u32)
+        .search_in(
+            query,
+            since,
+            topic.as_ref().map(|t| t.id),
+            &caller.scope(),
+            SHOWN as u32,
+        )
         .await?;
     hits.truncate(SHOWN);
     if hits.is_empty() {
@@ -644,7 +899,7 @@ async fn latest(app: &App, caller: &Caller, topic: Option<String>, count: Option
     app.retag_stale(now).await?;
     let rows = app
         .store
-        .latest_articles(topic.as_ref().map(|t| t.id), count as u32)
+        .latest_articles(topic.as_ref().map(|t| t.id), &caller.scope(), count as u32)
         .await?;
     if rows.is_empty() {
         return Ok(Reply::private(match &topic {
@@ -670,7 +925,7 @@ async fn latest(app: &App, caller: &Caller, topic: Option<String>, count: Option
     Ok(Reply::text(list_text(&heading, &lines)))
 }
 
-async fn summarize(app: &App, raw_url: &str) -> Outcome {
+async fn summarize(app: &App, caller: &Caller, raw_url: &str, now: DateTime<Utc>) -> Outcome {
     let trimmed = raw_url.trim();
     let parsed = url::Url::parse(trimmed).map_err(|_| {
         user(format!(
@@ -684,7 +939,7 @@ async fn summarize(app: &App, raw_url: &str) -> Outcome {
         )));
     }
     let document = app
-        .summarize_input(parsed.as_str(), false)
+        .summarize_input_for(parsed.as_str(), false, &caller.scope(), now)
         .await
         .map_err(|err| match err {
             SummarizeError::Fetch { url, source } => user(format!("cannot fetch {url}: {source}")),
@@ -746,7 +1001,7 @@ async fn settings(
 }
 
 async fn stats(app: &App, caller: &Caller, now: DateTime<Utc>) -> Outcome {
-    let counts = app.store.counts().await?;
+    let counts = app.store.counts(&caller.scope()).await?;
     let deliveries = app
         .store
         .delivery_counts(Some(caller.platform.as_str()), Some(&caller.scope()))

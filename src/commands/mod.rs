@@ -7,6 +7,8 @@ pub mod parse;
 
 use crate::digest::Digest;
 
+pub use crate::domain::cooldown::{CooldownKind, Cooldowns, Limits, Wait};
+
 pub use handlers::{execute, help_text};
 
 /// Where a command came from, and therefore where subscriptions and posts go.
@@ -46,8 +48,11 @@ pub struct Caller {
     /// The channel (or room) the command was typed in; `console` for the console.
     pub channel: String,
     pub user: String,
-    /// May manage subscriptions, sources, topics and settings.
+    /// May manage this server's subscriptions, sources, topics and settings.
     pub is_admin: bool,
+    /// Runs the bot (the application's owner or team, a configured operator, the console):
+    /// manages global sources and is never rate-limited.
+    pub is_operator: bool,
 }
 
 impl Caller {
@@ -166,13 +171,24 @@ pub enum SourcesAction {
         name: Option<String>,
         /// `feed` or `podcast`.
         kind: Option<String>,
+        /// For every server (operators only); for the caller's server otherwise.
+        global: bool,
     },
+    /// Removes the caller's server's link; a global source only for the operator.
     Remove {
         url: String,
     },
     /// An OPML document: the attachment's text on Discord, a URL or inline text elsewhere.
     Import {
         opml: OpmlInput,
+        global: bool,
+    },
+    /// Stops a global source reaching the caller's server (no one else is affected).
+    Mute {
+        url: String,
+    },
+    Unmute {
+        url: String,
     },
 }
 
@@ -185,31 +201,36 @@ pub enum OpmlInput {
 }
 
 impl Command {
-    /// The command's name as users type it, e.g. `sources add`; used in metrics and logs.
+    /// The command's name as users type it, e.g. `manage sources add`; used in replies,
+    /// metrics and logs. Everything that changes a server's desk lives under `manage` (or is
+    /// `subscribe`/`unsubscribe`), so Discord can hide it from members' command pickers.
     pub fn name(&self) -> &'static str {
         match self {
             Command::Subscribe { .. } => "subscribe",
             Command::Unsubscribe { .. } => "unsubscribe",
             Command::Subscriptions => "subscriptions",
-            Command::Topics(TopicsAction::List) => "topics list",
-            Command::Topics(TopicsAction::Create { .. }) => "topics create",
-            Command::Topics(TopicsAction::Edit { .. }) => "topics edit",
-            Command::Topics(TopicsAction::Delete { .. }) => "topics delete",
-            Command::Sources(SourcesAction::List) => "sources list",
-            Command::Sources(SourcesAction::Add { .. }) => "sources add",
-            Command::Sources(SourcesAction::Remove { .. }) => "sources remove",
-            Command::Sources(SourcesAction::Import { .. }) => "sources import",
+            Command::Topics(TopicsAction::List) => "topics",
+            Command::Topics(TopicsAction::Create { .. }) => "manage topics create",
+            Command::Topics(TopicsAction::Edit { .. }) => "manage topics edit",
+            Command::Topics(TopicsAction::Delete { .. }) => "manage topics delete",
+            Command::Sources(SourcesAction::List) => "sources",
+            Command::Sources(SourcesAction::Add { .. }) => "manage sources add",
+            Command::Sources(SourcesAction::Remove { .. }) => "manage sources remove",
+            Command::Sources(SourcesAction::Import { .. }) => "manage sources import",
+            Command::Sources(SourcesAction::Mute { .. }) => "manage sources mute",
+            Command::Sources(SourcesAction::Unmute { .. }) => "manage sources unmute",
             Command::Digest { .. } => "digest",
             Command::Search { .. } => "search",
             Command::Latest { .. } => "latest",
             Command::Summarize { .. } => "summarize",
-            Command::Settings { .. } => "settings",
+            Command::Settings { .. } => "manage settings",
             Command::Stats => "stats",
             Command::Help => "help",
         }
     }
 
     /// Commands that change what a server receives or reads from: only admins may run them.
+    /// Every one of them is `subscribe`, `unsubscribe` or under `manage`.
     pub fn needs_admin(&self) -> bool {
         matches!(
             self,
@@ -220,9 +241,23 @@ impl Command {
                     TopicsAction::Create { .. } | TopicsAction::Edit { .. } | TopicsAction::Delete { .. }
                 )
                 | Command::Sources(
-                    SourcesAction::Add { .. } | SourcesAction::Remove { .. } | SourcesAction::Import { .. }
+                    SourcesAction::Add { .. }
+                        | SourcesAction::Remove { .. }
+                        | SourcesAction::Import { .. }
+                        | SourcesAction::Mute { .. }
+                        | SourcesAction::Unmute { .. }
                 )
         )
+    }
+
+    /// The expensive commands that cooldowns limit, by the name their settings use.
+    pub fn cooldown_kind(&self) -> Option<CooldownKind> {
+        match self {
+            Command::Summarize { .. } => Some(CooldownKind::Summarize),
+            Command::Digest { .. } => Some(CooldownKind::Digest),
+            Command::Search { .. } => Some(CooldownKind::Search),
+            _ => None,
+        }
     }
 
     /// Commands that may take longer than Discord's 3 s answer window (network, summarising).

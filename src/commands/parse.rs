@@ -67,6 +67,8 @@ pub enum ParseError {
     BadBool { option: String, value: String },
     #[error("`mode:` {reason}")]
     BadMode { reason: String },
+    #[error("`/{given}` is now `/{now}`: every command that changes this server's desk is under `/manage`")]
+    Moved { given: String, now: String },
 }
 
 /// One whitespace-separated piece of a command line, with quotes and escapes resolved.
@@ -89,7 +91,7 @@ const COMMANDS: [&str; 12] = [
     "search",
     "latest",
     "summarize",
-    "settings",
+    "manage",
     "stats",
     "help",
 ];
@@ -136,8 +138,9 @@ pub fn parse_command(line: &str) -> Result<Command, ParseError> {
             })
         }
         "subscriptions" => Options::collect("subscriptions", &[], tokens).map(|_| Command::Subscriptions),
-        "topics" => parse_topics(tokens).map(Command::Topics),
-        "sources" => parse_sources(tokens).map(Command::Sources),
+        "topics" => read_only("topics", tokens).map(|()| Command::Topics(TopicsAction::List)),
+        "sources" => read_only("sources", tokens).map(|()| Command::Sources(SourcesAction::List)),
+        "manage" => parse_manage(tokens),
         "digest" => {
             let mut options = Options::collect("digest", &["topic", "hours", "public"], tokens)?;
             Ok(Command::Digest {
@@ -167,13 +170,10 @@ pub fn parse_command(line: &str) -> Result<Command, ParseError> {
                 url: options.required("url")?,
             })
         }
-        "settings" => {
-            let mut options = Options::collect("settings", &["timezone", "min_score"], tokens)?;
-            Ok(Command::Settings {
-                timezone: options.take("timezone"),
-                min_score: options.integer("min_score")?,
-            })
-        }
+        "settings" => Err(ParseError::Moved {
+            given: "settings".to_string(),
+            now: "manage settings".to_string(),
+        }),
         "stats" => Options::collect("stats", &[], tokens).map(|_| Command::Stats),
         "help" => Options::collect("help", &[], tokens).map(|_| Command::Help),
         _ => Err(unknown_command(&name)),
@@ -191,13 +191,63 @@ const SUBSCRIBE: [&str; 7] = [
 ];
 const TOPIC_FIELDS: [&str; 5] = ["slug", "name", "include", "exclude", "description"];
 
+/// `/topics` and `/sources` only read (`list` is still understood); what used to follow
+/// them to change things now lives under `/manage`, and saying so beats "unknown option".
+fn read_only(command: &'static str, tokens: Vec<Token>) -> Result<(), ParseError> {
+    let (action, tokens) = split_subcommand(tokens);
+    match action.as_deref() {
+        None | Some("list") => Options::collect(command, &[], tokens).map(|_| ()),
+        Some(other)
+            if (command == "sources" && matches!(other, "add" | "remove" | "import" | "mute" | "unmute"))
+                || (command == "topics" && matches!(other, "create" | "edit" | "delete")) =>
+        {
+            Err(ParseError::Moved {
+                given: format!("{command} {other}"),
+                now: format!("manage {command} {other}"),
+            })
+        }
+        Some(other) => Err(ParseError::UnknownSubcommand {
+            command,
+            given: other.to_string(),
+            known: "`list` (changes are under `/manage`)".to_string(),
+            example: "list",
+        }),
+    }
+}
+
+/// `/manage sources …`, `/manage topics …`, `/manage settings …`.
+fn parse_manage(tokens: Vec<Token>) -> Result<Command, ParseError> {
+    let (group, tokens) = split_subcommand(tokens);
+    match group.as_deref() {
+        Some("sources") => parse_sources(tokens).map(Command::Sources),
+        Some("topics") => parse_topics(tokens).map(Command::Topics),
+        Some("settings") => {
+            let mut options = Options::collect("manage settings", &["timezone", "min_score"], tokens)?;
+            Ok(Command::Settings {
+                timezone: options.take("timezone"),
+                min_score: options.integer("min_score")?,
+            })
+        }
+        Some(other) => Err(ParseError::UnknownSubcommand {
+            command: "manage",
+            given: other.to_string(),
+            known: "`sources`, `topics` or `settings`".to_string(),
+            example: "sources add url:https://example.org/feed.xml",
+        }),
+        None => Err(ParseError::MissingOption {
+            command: "manage",
+            needs: "`sources`, `topics` or `settings`".to_string(),
+            example: "/manage sources add url:https://example.org/feed.xml",
+        }),
+    }
+}
+
 fn parse_topics(tokens: Vec<Token>) -> Result<TopicsAction, ParseError> {
     let (action, tokens) = split_subcommand(tokens);
-    let known = "`list`, `create`, `edit` or `delete`";
+    let known = "`create`, `edit` or `delete`";
     match action.as_deref() {
-        None | Some("list") => Options::collect("topics list", &[], tokens).map(|_| TopicsAction::List),
         Some("create") => {
-            let mut options = Options::collect("topics create", &TOPIC_FIELDS, tokens)?;
+            let mut options = Options::collect("manage topics create", &TOPIC_FIELDS, tokens)?;
             Ok(TopicsAction::Create {
                 slug: options.required("slug")?,
                 include: options.required("include")?,
@@ -207,7 +257,7 @@ fn parse_topics(tokens: Vec<Token>) -> Result<TopicsAction, ParseError> {
             })
         }
         Some("edit") => {
-            let mut options = Options::collect("topics edit", &TOPIC_FIELDS, tokens)?;
+            let mut options = Options::collect("manage topics edit", &TOPIC_FIELDS, tokens)?;
             Ok(TopicsAction::Edit {
                 slug: options.required("slug")?,
                 name: options.take("name"),
@@ -217,62 +267,85 @@ fn parse_topics(tokens: Vec<Token>) -> Result<TopicsAction, ParseError> {
             })
         }
         Some("delete") => {
-            let mut options = Options::collect("topics delete", &["slug"], tokens)?;
+            let mut options = Options::collect("manage topics delete", &["slug"], tokens)?;
             Ok(TopicsAction::Delete {
                 slug: options.required("slug")?,
             })
         }
         Some(other) => Err(ParseError::UnknownSubcommand {
-            command: "topics",
+            command: "manage topics",
             given: other.to_string(),
             known: known.to_string(),
             example: "create slug:robots include:\"robot, humanoid\"",
+        }),
+        None => Err(ParseError::MissingOption {
+            command: "manage topics",
+            needs: known.to_string(),
+            example: "/manage topics create slug:robots include:\"robot, humanoid\"",
         }),
     }
 }
 
 fn parse_sources(tokens: Vec<Token>) -> Result<SourcesAction, ParseError> {
     let (action, tokens) = split_subcommand(tokens);
-    let known = "`list`, `add`, `remove` or `import`";
+    let known = "`add`, `remove`, `import`, `mute` or `unmute`";
     match action.as_deref() {
-        None | Some("list") => Options::collect("sources list", &[], tokens).map(|_| SourcesAction::List),
         Some("add") => {
-            let mut options = Options::collect("sources add", &["url", "name", "kind"], tokens)?;
+            let mut options = Options::collect("manage sources add", &["url", "name", "kind", "global"], tokens)?;
             Ok(SourcesAction::Add {
                 url: options.required("url")?,
                 name: options.take("name"),
                 kind: options.take("kind"),
+                global: options.boolean("global")?.unwrap_or(false),
             })
         }
         Some("remove") => {
-            let mut options = Options::collect("sources remove", &["url"], tokens)?;
+            let mut options = Options::collect("manage sources remove", &["url"], tokens)?;
             Ok(SourcesAction::Remove {
                 url: options.required("url")?,
             })
         }
+        Some("mute") => {
+            let mut options = Options::collect("manage sources mute", &["url"], tokens)?;
+            Ok(SourcesAction::Mute {
+                url: options.required("url")?,
+            })
+        }
+        Some("unmute") => {
+            let mut options = Options::collect("manage sources unmute", &["url"], tokens)?;
+            Ok(SourcesAction::Unmute {
+                url: options.required("url")?,
+            })
+        }
         Some("import") => {
-            let mut options = Options::collect("sources import", &["url", "opml"], tokens)?;
+            let mut options = Options::collect("manage sources import", &["url", "opml", "global"], tokens)?;
+            let global = options.boolean("global")?.unwrap_or(false);
             let opml = match (options.take("url"), options.take("opml")) {
                 (Some(url), None) => OpmlInput::Url(url),
                 (None, Some(text)) => OpmlInput::Text(text),
                 (Some(_), Some(_)) => {
                     return Err(ParseError::ConflictingOptions {
-                        command: "sources import",
+                        command: "manage sources import",
                         options: "`url:` or `opml:`",
                     });
                 }
                 (None, None) => {
                     return Err(ParseError::MissingOption {
-                        command: "sources import",
+                        command: "manage sources import",
                         needs: "`url:` or `opml:`".to_string(),
-                        example: example_for("sources import"),
+                        example: example_for("manage sources import"),
                     });
                 }
             };
-            Ok(SourcesAction::Import { opml })
+            Ok(SourcesAction::Import { opml, global })
         }
+        None => Err(ParseError::MissingOption {
+            command: "manage sources",
+            needs: known.to_string(),
+            example: "/manage sources add url:https://example.org/feed.xml",
+        }),
         Some(other) => Err(ParseError::UnknownSubcommand {
-            command: "sources",
+            command: "manage sources",
             given: other.to_string(),
             known: known.to_string(),
             example: "add url:https://example.org/feed.xml",
@@ -414,20 +487,22 @@ fn example_for(command: &str) -> &'static str {
     match command {
         "subscribe" => "/subscribe topic:agents",
         "unsubscribe" => "/unsubscribe topic:agents",
-        "topics create" => "/topics create slug:robots include:\"robot, humanoid\"",
-        "topics edit" => "/topics edit slug:robots name:Robotics",
-        "topics delete" => "/topics delete slug:robots",
-        "sources add" => "/sources add url:https://example.org/feed.xml",
-        "sources remove" => "/sources remove url:https://example.org/feed.xml",
-        "sources import" => "/sources import url:https://example.org/feeds.opml",
+        "manage topics create" => "/manage topics create slug:robots include:\"robot, humanoid\"",
+        "manage topics edit" => "/manage topics edit slug:robots name:Robotics",
+        "manage topics delete" => "/manage topics delete slug:robots",
+        "manage sources add" => "/manage sources add url:https://example.org/feed.xml",
+        "manage sources remove" => "/manage sources remove url:https://example.org/feed.xml",
+        "manage sources import" => "/manage sources import url:https://example.org/feeds.opml",
+        "manage sources mute" => "/manage sources mute url:https://example.org/feed.xml",
+        "manage sources unmute" => "/manage sources unmute url:https://example.org/feed.xml",
         "digest" => "/digest topic:agents hours:24",
         "search" => "/search query:\"mixture of experts\"",
         "latest" => "/latest topic:agents count:5",
         "summarize" => "/summarize url:https://example.org/post",
-        "settings" => "/settings timezone:Europe/Berlin",
+        "manage settings" => "/manage settings timezone:Europe/Berlin",
         "subscriptions" => "/subscriptions",
-        "topics list" => "/topics",
-        "sources list" => "/sources",
+        "topics" => "/topics",
+        "sources" => "/sources",
         "stats" => "/stats",
         _ => "/help",
     }
@@ -589,7 +664,7 @@ mod tests {
             ("/topics", Command::Topics(TopicsAction::List)),
             ("/topics list", Command::Topics(TopicsAction::List)),
             (
-                "/topics create slug:robots include:\"robot, humanoid\"",
+                "/manage topics create slug:robots include:\"robot, humanoid\"",
                 Command::Topics(TopicsAction::Create {
                     slug: s("robots"),
                     name: None,
@@ -599,7 +674,7 @@ mod tests {
                 }),
             ),
             (
-                "/topics create slug:robots name:Robotics include:robot exclude:\"vacuum\" description:\"Bots \\\"that walk\\\"\"",
+                "/manage topics create slug:robots name:Robotics include:robot exclude:\"vacuum\" description:\"Bots \\\"that walk\\\"\"",
                 Command::Topics(TopicsAction::Create {
                     slug: s("robots"),
                     name: Some(s("Robotics")),
@@ -609,7 +684,7 @@ mod tests {
                 }),
             ),
             (
-                "/topics edit slug:robots name:Robotics",
+                "/manage topics edit slug:robots name:Robotics",
                 Command::Topics(TopicsAction::Edit {
                     slug: s("robots"),
                     name: Some(s("Robotics")),
@@ -620,7 +695,7 @@ mod tests {
             ),
             // A quoted empty value is deliberate: clear the exclusions.
             (
-                "/topics edit slug:robots include:\"robot, android\" exclude:\"\" description:x",
+                "/manage topics edit slug:robots include:\"robot, android\" exclude:\"\" description:x",
                 Command::Topics(TopicsAction::Edit {
                     slug: s("robots"),
                     name: None,
@@ -630,43 +705,47 @@ mod tests {
                 }),
             ),
             (
-                "/topics delete slug:robots",
+                "/manage topics delete slug:robots",
                 Command::Topics(TopicsAction::Delete { slug: s("robots") }),
             ),
             ("/sources", Command::Sources(SourcesAction::List)),
             ("/sources list", Command::Sources(SourcesAction::List)),
             (
-                "/sources add url:https://x.org/feed.xml",
+                "/manage sources add url:https://x.org/feed.xml",
                 Command::Sources(SourcesAction::Add {
                     url: s("https://x.org/feed.xml"),
                     name: None,
                     kind: None,
+                    global: false,
                 }),
             ),
             (
-                "/sources add url:https://x.org/pod.xml name:\"X Pod\" kind:podcast",
+                "/manage sources add url:https://x.org/pod.xml name:\"X Pod\" kind:podcast",
                 Command::Sources(SourcesAction::Add {
                     url: s("https://x.org/pod.xml"),
                     name: Some(s("X Pod")),
                     kind: Some(s("podcast")),
+                    global: false,
                 }),
             ),
             (
-                "/sources remove url:https://x.org/feed.xml",
+                "/manage sources remove url:https://x.org/feed.xml",
                 Command::Sources(SourcesAction::Remove {
                     url: s("https://x.org/feed.xml"),
                 }),
             ),
             (
-                "/sources import url:https://x.org/list.opml",
+                "/manage sources import url:https://x.org/list.opml",
                 Command::Sources(SourcesAction::Import {
                     opml: OpmlInput::Url(s("https://x.org/list.opml")),
+                    global: false,
                 }),
             ),
             (
-                "/sources import opml:\"<opml version=\\\"2.0\\\"><body/></opml>\"",
+                "/manage sources import opml:\"<opml version=\\\"2.0\\\"><body/></opml>\"",
                 Command::Sources(SourcesAction::Import {
                     opml: OpmlInput::Text(s("<opml version=\"2.0\"><body/></opml>")),
+                    global: false,
                 }),
             ),
             (
@@ -738,14 +817,14 @@ mod tests {
                 },
             ),
             (
-                "/settings",
+                "/manage settings",
                 Command::Settings {
                     timezone: None,
                     min_score: None,
                 },
             ),
             (
-                "/settings timezone:America/New_York min_score:40",
+                "/manage settings timezone:America/New_York min_score:40",
                 Command::Settings {
                     timezone: Some(s("America/New_York")),
                     min_score: Some(40),
@@ -770,7 +849,7 @@ mod tests {
             ("!newsdesk", Command::Help),
             ("!newsdesk subscribe topic:agents", subscribe("agents")),
             ("subscribe\tTOPIC:agents", subscribe("agents")),
-            ("/Topics  CREATE   slug:a include:b", {
+            ("/Manage  Topics  CREATE   slug:a include:b", {
                 Command::Topics(TopicsAction::Create {
                     slug: s("a"),
                     name: None,
@@ -780,11 +859,12 @@ mod tests {
                 })
             }),
             (
-                "/sources Add url:https://x.org/a:b",
+                "/manage sources Add url:https://x.org/a:b",
                 Command::Sources(SourcesAction::Add {
                     url: s("https://x.org/a:b"),
                     name: None,
                     kind: None,
+                    global: false,
                 }),
             ),
         ];
@@ -849,9 +929,10 @@ mod tests {
                 },
             ),
             (
-                "!newsdesk sources import url:https://example.org/feeds.opml",
+                "!newsdesk manage sources import url:https://example.org/feeds.opml",
                 Command::Sources(SourcesAction::Import {
                     opml: OpmlInput::Url(s("https://example.org/feeds.opml")),
+                    global: false,
                 }),
             ),
             (
@@ -936,20 +1017,20 @@ mod tests {
                 ParseError::UnknownSubcommand {
                     command: "topics",
                     given: s("rename"),
-                    known: s("`list`, `create`, `edit` or `delete`"),
-                    example: "create slug:robots include:\"robot, humanoid\"",
+                    known: s("`list` (changes are under `/manage`)"),
+                    example: "list",
                 },
-                vec!["`/topics` has no `rename`", "`create`"],
+                vec!["`/topics` has no `rename`", "`/manage`"],
             ),
             (
-                "/sources delete url:x",
+                "/manage sources delete url:x",
                 ParseError::UnknownSubcommand {
-                    command: "sources",
+                    command: "manage sources",
                     given: s("delete"),
-                    known: s("`list`, `add`, `remove` or `import`"),
+                    known: s("`add`, `remove`, `import`, `mute` or `unmute`"),
                     example: "add url:https://example.org/feed.xml",
                 },
-                vec!["`/sources` has no `delete`", "`remove`"],
+                vec!["`/manage sources` has no `delete`", "`remove`"],
             ),
             (
                 "/subscribe topic:agents colour:red",
@@ -974,16 +1055,16 @@ mod tests {
             (
                 "/topics slug:x",
                 ParseError::UnknownOption {
-                    command: "topics list",
+                    command: "topics",
                     option: s("slug"),
                     known: s("it takes no options"),
                 },
-                vec!["`/topics list` has no option `slug:`"],
+                vec!["`/topics` has no option `slug:`"],
             ),
             (
-                "/topics delete slug:x name:y",
+                "/manage topics delete slug:x name:y",
                 ParseError::UnknownOption {
-                    command: "topics delete",
+                    command: "manage topics delete",
                     option: s("name"),
                     known: s("its options are `slug:`"),
                 },
@@ -1005,60 +1086,68 @@ mod tests {
                 vec!["`/unsubscribe` needs `topic:`"],
             ),
             (
-                "/topics create include:x",
+                "/manage topics create include:x",
                 missing(
-                    "topics create",
+                    "manage topics create",
                     "slug",
-                    "/topics create slug:robots include:\"robot, humanoid\"",
+                    "/manage topics create slug:robots include:\"robot, humanoid\"",
                 ),
-                vec!["`/topics create` needs `slug:`"],
+                vec!["`/manage topics create` needs `slug:`"],
             ),
             (
-                "/topics create slug:x",
+                "/manage topics create slug:x",
                 missing(
-                    "topics create",
+                    "manage topics create",
                     "include",
-                    "/topics create slug:robots include:\"robot, humanoid\"",
+                    "/manage topics create slug:robots include:\"robot, humanoid\"",
                 ),
-                vec!["`/topics create` needs `include:`"],
+                vec!["`/manage topics create` needs `include:`"],
             ),
             (
-                "/topics edit name:x",
-                missing("topics edit", "slug", "/topics edit slug:robots name:Robotics"),
-                vec!["`/topics edit` needs `slug:`"],
-            ),
-            (
-                "/topics delete",
-                missing("topics delete", "slug", "/topics delete slug:robots"),
-                vec!["`/topics delete` needs `slug:`"],
-            ),
-            (
-                "/sources add name:x",
-                missing("sources add", "url", "/sources add url:https://example.org/feed.xml"),
-                vec!["`/sources add` needs `url:`"],
-            ),
-            (
-                "/sources remove",
+                "/manage topics edit name:x",
                 missing(
-                    "sources remove",
-                    "url",
-                    "/sources remove url:https://example.org/feed.xml",
+                    "manage topics edit",
+                    "slug",
+                    "/manage topics edit slug:robots name:Robotics",
                 ),
-                vec!["`/sources remove` needs `url:`"],
+                vec!["`/manage topics edit` needs `slug:`"],
             ),
             (
-                "/sources import",
+                "/manage topics delete",
+                missing("manage topics delete", "slug", "/manage topics delete slug:robots"),
+                vec!["`/manage topics delete` needs `slug:`"],
+            ),
+            (
+                "/manage sources add name:x",
+                missing(
+                    "manage sources add",
+                    "url",
+                    "/manage sources add url:https://example.org/feed.xml",
+                ),
+                vec!["`/manage sources add` needs `url:`"],
+            ),
+            (
+                "/manage sources remove",
+                missing(
+                    "manage sources remove",
+                    "url",
+                    "/manage sources remove url:https://example.org/feed.xml",
+                ),
+                vec!["`/manage sources remove` needs `url:`"],
+            ),
+            (
+                "/manage sources import",
                 ParseError::MissingOption {
-                    command: "sources import",
+                    command: "manage sources import",
                     needs: s("`url:` or `opml:`"),
-                    example: "/sources import url:https://example.org/feeds.opml",
+                    example: "/manage sources import url:https://example.org/feeds.opml",
                 },
-                vec!["`/sources import` needs `url:` or `opml:`"],
+                vec!["`/manage sources import` needs `url:` or `opml:`"],
             ),
             (
-                "/sources import url:https://x.org/a.opml opml:\"<opml/>\"",
+                "/manage sources import url:https://x.org/a.opml opml:\"<opml/>\"",
                 ParseError::ConflictingOptions {
-                    command: "sources import",
+                    command: "manage sources import",
                     options: "`url:` or `opml:`",
                 },
                 vec!["takes `url:` or `opml:`, not both"],
@@ -1156,7 +1245,7 @@ mod tests {
                 vec!["`max_items:`"],
             ),
             (
-                "/settings min_score:\"\"",
+                "/manage settings min_score:\"\"",
                 ParseError::BadInteger {
                     option: s("min_score"),
                     value: s(""),
@@ -1189,6 +1278,49 @@ mod tests {
         }
     }
 
+    #[test]
+    fn old_admin_command_lines_say_where_the_command_moved() {
+        for (line, moved_to) in [
+            ("/sources add url:https://x.org/feed.xml", "manage sources add"),
+            (
+                "!newsdesk sources remove url:https://x.org/feed.xml",
+                "manage sources remove",
+            ),
+            ("/topics create slug:a include:b", "manage topics create"),
+            ("/settings timezone:UTC", "manage settings"),
+        ] {
+            let message = parse_command(line).expect_err(line).to_string();
+            assert!(message.contains(&format!("`/{moved_to}`")), "{line}: {message}");
+        }
+    }
+
+    #[test]
+    fn manage_lines_parse_global_mute_and_unmute() {
+        assert_eq!(
+            parse_command("/manage sources add url:https://x.org/f global:true").unwrap(),
+            Command::Sources(SourcesAction::Add {
+                url: s("https://x.org/f"),
+                name: None,
+                kind: None,
+                global: true,
+            })
+        );
+        assert_eq!(
+            parse_command("!newsdesk manage sources mute url:https://x.org/f").unwrap(),
+            Command::Sources(SourcesAction::Mute {
+                url: s("https://x.org/f")
+            })
+        );
+        assert_eq!(
+            parse_command("/manage sources unmute url:https://x.org/f").unwrap(),
+            Command::Sources(SourcesAction::Unmute {
+                url: s("https://x.org/f")
+            })
+        );
+        let message = parse_command("/manage").unwrap_err().to_string();
+        assert!(message.contains("`sources`, `topics` or `settings`"), "{message}");
+    }
+
     fn missing(command: &'static str, option: &str, example: &'static str) -> ParseError {
         ParseError::MissingOption {
             command,
@@ -1204,19 +1336,21 @@ mod tests {
             "subscribe topic:a",
             "unsubscribe topic:a",
             "subscriptions",
-            "topics list",
-            "topics create slug:a include:b",
-            "topics edit slug:a",
-            "topics delete slug:a",
-            "sources list",
-            "sources add url:u",
-            "sources remove url:u",
-            "sources import url:u",
+            "topics",
+            "manage topics create slug:a include:b",
+            "manage topics edit slug:a",
+            "manage topics delete slug:a",
+            "sources",
+            "manage sources add url:u",
+            "manage sources remove url:u",
+            "manage sources import url:u",
+            "manage sources mute url:u",
+            "manage sources unmute url:u",
             "digest",
             "search query:q",
             "latest",
             "summarize url:u",
-            "settings",
+            "manage settings",
             "stats",
             "help",
         ];

@@ -91,6 +91,9 @@ pub struct LlmCost {
     pub tokens: u64,
     /// Items that fell back on the offline path (failure, timeout, budget).
     pub fallbacks: u32,
+    /// The server this edition is for spent its share of today's LLM budget
+    /// (`llm.max_tokens_per_server_day`): the edition was made offline.
+    pub share_exhausted: bool,
 }
 
 /// One selected story.

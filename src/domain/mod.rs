@@ -2,6 +2,7 @@
 //! and the shapes podcast transcripts are stored in. No I/O happens here.
 
 mod article;
+pub mod cooldown;
 mod schedule;
 mod source;
 

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Row, Sqlite};
 
+use super::scopes::{article_visible, visible_sources};
 use super::{Store, StoreError, from_unix, parse_or};
 use crate::domain::SourceKind;
 
@@ -54,27 +55,34 @@ pub struct StoreCounts {
 }
 
 impl Store {
-    /// Articles published in `[since, until]`, newest first.
+    /// Articles published in `[since, until]` that `scope` may read, newest first. An article
+    /// first stored from a source the scope does not read, but also carried by one it does,
+    /// is shown under that one: another server's private source is never named.
     pub async fn window_articles(
         &self,
         since: DateTime<Utc>,
         until: DateTime<Utc>,
+        scope: &str,
     ) -> Result<Vec<WindowArticle>, StoreError> {
-        let rows = sqlx::query(
+        let visible = visible_sources(4);
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT a.id, a.source_id, a.url, a.title, a.published_at, a.date_missing, a.fetched_at,
-                    substr(a.text, 1, ?) AS lead, length(a.text) AS text_chars, a.excerpt_only, a.topics_version,
+                    substr(a.text, 1, ?1) AS lead, length(a.text) AS text_chars, a.excerpt_only, a.topics_version,
                     COALESCE(NULLIF(trim(s.title), ''), s.url) AS source_name, s.url AS source_url,
-                    s.site_url, s.weight, s.kind,
+                    s.site_url, s.weight, s.kind, a.source_id IN ({visible}) AS primary_visible,
                     (SELECT COUNT(*) FROM transcript_segments ts WHERE ts.article_id = a.id) AS segments
              FROM articles a JOIN sources s ON s.id = a.source_id
-             WHERE a.published_at >= ? AND a.published_at <= ?
+             WHERE a.published_at >= ?2 AND a.published_at <= ?3 AND {}
              ORDER BY a.published_at DESC, a.id DESC",
-        )
+            article_visible(4)
+        )))
         .bind(LEAD_CHARS)
         .bind(since.timestamp())
         .bind(until.timestamp())
+        .bind(scope)
         .fetch_all(&self.pool)
         .await?;
+        let mut borrowed_source = Vec::new();
         let mut articles = Vec::with_capacity(rows.len());
         let mut index = HashMap::with_capacity(rows.len());
         for row in &rows {
@@ -100,6 +108,10 @@ impl Store {
                 topics: Vec::new(),
                 sightings: Vec::new(),
             };
+            let primary_visible: bool = row.try_get("primary_visible")?;
+            if !primary_visible {
+                borrowed_source.push(articles.len());
+            }
             index.insert(article.id, articles.len());
             articles.push(article);
         }
@@ -124,20 +136,41 @@ impl Store {
             }
         }
 
-        let sightings = sqlx::query(
-            "SELECT si.article_id, COALESCE(NULLIF(trim(s.title), ''), s.url) AS name, s.url
+        let sightings = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT si.article_id, si.source_id, COALESCE(NULLIF(trim(s.title), ''), s.url) AS name, s.url,
+                    s.site_url, s.weight, s.kind
              FROM article_sightings si JOIN sources s ON s.id = si.source_id
              JOIN articles a ON a.id = si.article_id
-             WHERE a.published_at >= ? AND a.published_at <= ?
+             WHERE a.published_at >= ?1 AND a.published_at <= ?2 AND si.source_id IN ({})
              ORDER BY si.seen_at",
-        )
+            visible_sources(3)
+        )))
         .bind(since.timestamp())
         .bind(until.timestamp())
+        .bind(scope)
         .fetch_all(&self.pool)
         .await?;
+        let mut needs_source = vec![false; articles.len()];
+        for &i in &borrowed_source {
+            needs_source[i] = true;
+        }
         for row in &sightings {
             let article_id: i64 = row.try_get("article_id")?;
-            if let Some(&i) = index.get(&article_id) {
+            let Some(&i) = index.get(&article_id) else {
+                continue;
+            };
+            if needs_source[i] {
+                // The first readable source that carried it stands in for the unreadable one.
+                needs_source[i] = false;
+                let kind: String = row.try_get("kind")?;
+                let article = &mut articles[i];
+                article.source_id = row.try_get("source_id")?;
+                article.source_name = row.try_get("name")?;
+                article.source_url = row.try_get("url")?;
+                article.source_site = row.try_get("site_url")?;
+                article.source_weight = row.try_get("weight")?;
+                article.source_kind = parse_or(&kind, SourceKind::Feed);
+            } else {
                 articles[i].sightings.push((row.try_get("name")?, row.try_get("url")?));
             }
         }
@@ -161,15 +194,18 @@ impl Store {
         Ok(texts)
     }
 
-    /// Sources and articles, for the data overview.
-    pub async fn counts(&self) -> Result<StoreCounts, StoreError> {
-        let row = sqlx::query(
+    /// The sources `scope` reads and the articles stored from them, for the data overview
+    /// and `/stats`.
+    pub async fn counts(&self, scope: &str) -> Result<StoreCounts, StoreError> {
+        let visible = visible_sources(1);
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT
                 (SELECT COUNT(*) FROM sources WHERE disabled_at IS NULL AND failures = 0
-                    AND last_success_at IS NOT NULL) AS ok,
-                (SELECT COUNT(*) FROM sources WHERE disabled_at IS NULL) AS total,
-                (SELECT COUNT(*) FROM articles) AS articles",
-        )
+                    AND last_success_at IS NOT NULL AND id IN ({visible})) AS ok,
+                (SELECT COUNT(*) FROM sources WHERE disabled_at IS NULL AND id IN ({visible})) AS total,
+                (SELECT COUNT(*) FROM articles WHERE source_id IN ({visible})) AS articles"
+        )))
+        .bind(scope)
         .fetch_one(&self.pool)
         .await?;
         Ok(StoreCounts {

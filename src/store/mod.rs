@@ -7,6 +7,7 @@ mod delivery;
 mod digest;
 mod episodes;
 mod llm;
+mod scopes;
 mod search;
 mod sources;
 mod topics;
@@ -26,8 +27,9 @@ pub use articles::{InsertOutcome, StoredArticle};
 pub use delivery::{DeliveryCounts, DeliveryStart, NewSubscription, ServerSettings, SubscriptionRow};
 pub use digest::{LEAD_CHARS, StoreCounts, WindowArticle};
 pub use llm::{CachedAnswer, LlmUsage, UsageDelta};
+pub use scopes::{DEPARTED_REASON, GLOBAL_SCOPE, PruneReport, ScopedSource, SourceLinks, Unlinked};
 pub use search::{LatestArticle, SearchHit, fts_query};
-pub use sources::{FailureUpdate, NewSource, SourceRow, SuccessUpdate};
+pub use sources::{Added, FailureUpdate, NewSource, SourceRow, SuccessUpdate};
 pub use topics::{NewTopic, TaggingInput, TopicRow};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use super::scopes::{GLOBAL_SCOPE, article_visible, visible_source_name};
 use super::{Store, StoreError, from_unix};
 
 /// One search result.
@@ -61,22 +62,25 @@ enum Order {
 }
 
 impl Store {
-    /// Articles matching `query`, best first; `since` limits by publication time.
+    /// Articles of global sources matching `query`, best first; `since` limits by
+    /// publication time.
     pub async fn search(
         &self,
         query: &str,
         since: Option<DateTime<Utc>>,
         limit: u32,
     ) -> Result<Vec<SearchHit>, StoreError> {
-        self.search_in(query, since, None, limit).await
+        self.search_in(query, since, None, GLOBAL_SCOPE, limit).await
     }
 
-    /// [`Store::search`], optionally only among articles tagged with `topic_id`.
+    /// [`Store::search`] among the articles `scope` reads, optionally only those tagged with
+    /// `topic_id`.
     pub async fn search_in(
         &self,
         query: &str,
         since: Option<DateTime<Utc>>,
         topic_id: Option<i64>,
+        scope: &str,
         limit: u32,
     ) -> Result<Vec<SearchHit>, StoreError> {
         let Some(fts) = fts_query(query) else {
@@ -88,16 +92,16 @@ impl Store {
         let boundary = newest.unwrap_or(0) - RECENT_TIER;
         if boundary <= 0 {
             return self
-                .search_tier(&fts, since, topic_id, (0, i64::MAX), Order::Rank, limit)
+                .search_tier(&fts, since, topic_id, scope, (0, i64::MAX), Order::Rank, limit)
                 .await;
         }
         let mut hits = self
-            .search_tier(&fts, since, topic_id, (boundary, i64::MAX), Order::Rank, limit)
+            .search_tier(&fts, since, topic_id, scope, (boundary, i64::MAX), Order::Rank, limit)
             .await?;
         let missing = limit.saturating_sub(hits.len() as u32);
         if missing > 0 {
             let older = self
-                .search_tier(&fts, since, topic_id, (0, boundary + 1), Order::Newest, missing)
+                .search_tier(&fts, since, topic_id, scope, (0, boundary + 1), Order::Newest, missing)
                 .await?;
             hits.extend(older);
         }
@@ -105,11 +109,13 @@ impl Store {
     }
 
     /// Matches with `ids.0 < rowid < ids.1`.
+    #[allow(clippy::too_many_arguments)]
     async fn search_tier(
         &self,
         fts: &str,
         since: Option<DateTime<Utc>>,
         topic_id: Option<i64>,
+        scope: &str,
         ids: (i64, i64),
         order: Order,
         limit: u32,
@@ -120,7 +126,7 @@ impl Store {
         };
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT a.id, a.title, a.url, a.published_at,
-                    coalesce(s.title, s.url) AS source,
+                    {source} AS source,
                     snippet(articles_fts, 1, '**', '**', '…', 24) AS snippet,
                     bm25(articles_fts, 5.0, 1.0) AS rank
              FROM articles_fts
@@ -129,7 +135,10 @@ impl Store {
              WHERE articles_fts MATCH ?1 AND articles_fts.rowid > ?2 AND articles_fts.rowid < ?6
                AND a.published_at >= ?3
                AND (?4 IS NULL OR EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id AND t.topic_id = ?4))
-             ORDER BY {order_by} LIMIT ?5"
+               AND {visible}
+             ORDER BY {order_by} LIMIT ?5",
+            source = visible_source_name(7),
+            visible = article_visible(7),
         )))
         .bind(fts)
         .bind(ids.0)
@@ -137,6 +146,7 @@ impl Store {
         .bind(topic_id)
         .bind(i64::from(limit))
         .bind(ids.1)
+        .bind(scope)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -188,16 +198,26 @@ impl Store {
         Ok(ids.into_iter().collect())
     }
 
-    /// The newest articles, optionally only those tagged with `topic_id`, newest first.
-    pub async fn latest_articles(&self, topic_id: Option<i64>, limit: u32) -> Result<Vec<LatestArticle>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT a.id, a.title, a.url, a.published_at, coalesce(s.title, s.url) AS source
+    /// The newest articles `scope` reads, optionally only those tagged with `topic_id`,
+    /// newest first.
+    pub async fn latest_articles(
+        &self,
+        topic_id: Option<i64>,
+        scope: &str,
+        limit: u32,
+    ) -> Result<Vec<LatestArticle>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT a.id, a.title, a.url, a.published_at, {} AS source
              FROM articles a JOIN sources s ON s.id = a.source_id
-             WHERE ?1 IS NULL OR a.id IN (SELECT article_id FROM article_topics WHERE topic_id = ?1)
+             WHERE (?1 IS NULL OR a.id IN (SELECT article_id FROM article_topics WHERE topic_id = ?1))
+               AND {}
              ORDER BY a.published_at DESC, a.id DESC LIMIT ?2",
-        )
+            visible_source_name(3),
+            article_visible(3)
+        )))
         .bind(topic_id)
         .bind(i64::from(limit))
+        .bind(scope)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

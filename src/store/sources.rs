@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
+use super::scopes::GLOBAL_SCOPE;
 use super::{Store, StoreError, from_unix, opt_from_unix, parse_or};
 use crate::domain::{FailureClass, SourceKind, SourceStatus};
 
@@ -53,7 +54,7 @@ impl SourceRow {
             .unwrap_or(&self.url)
     }
 
-    fn from_row(row: &SqliteRow) -> Result<SourceRow, sqlx::Error> {
+    pub(crate) fn from_row(row: &SqliteRow) -> Result<SourceRow, sqlx::Error> {
         let kind: String = row.try_get("kind")?;
         let class: Option<String> = row.try_get("last_error_class")?;
         Ok(SourceRow {
@@ -79,6 +80,17 @@ impl SourceRow {
             articles: row.try_get("articles")?,
         })
     }
+}
+
+/// What adding a source for a scope did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    /// A new source, polled from now on.
+    New,
+    /// A known source, now read by this scope too.
+    Linked,
+    /// This scope already read it.
+    AlreadyLinked,
 }
 
 /// A source to add.
@@ -120,24 +132,77 @@ const SELECT_SOURCES: &str =
     "SELECT s.*, (SELECT COUNT(*) FROM articles a WHERE a.source_id = s.id) AS articles FROM sources s";
 
 impl Store {
-    /// Adds a source, due at once. Returns `None` when the URL is already known.
+    /// Adds a global source (the operator's), due at once. Returns `None` when the URL is
+    /// already a source; a source only servers linked becomes global too.
     pub async fn add_source(&self, new: &NewSource, now: DateTime<Utc>) -> Result<Option<SourceRow>, StoreError> {
-        let result = sqlx::query(
+        let (row, added) = self.add_scoped_source(new, GLOBAL_SCOPE, now).await?;
+        Ok((added == Added::New).then_some(row))
+    }
+
+    /// Adds the source for `scope` (global `''` or one server): a new URL becomes a source due
+    /// at once; a known one gets a link, so it is still fetched once however many scopes read
+    /// it. A server's name for it stays on its link: other servers never see it.
+    pub async fn add_scoped_source(
+        &self,
+        new: &NewSource,
+        scope: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(SourceRow, Added), StoreError> {
+        let (source_title, link_name) = if scope == GLOBAL_SCOPE {
+            (new.title.as_deref(), None)
+        } else {
+            (None, new.title.as_deref())
+        };
+        let mut tx = self.write_tx().await?;
+        let inserted = sqlx::query(
             "INSERT INTO sources (url, kind, title, added_by, added_at, next_poll_at)
              VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
         )
         .bind(&new.url)
         .bind(new.kind.as_str())
-        .bind(&new.title)
+        .bind(source_title)
         .bind(&new.added_by)
         .bind(now.timestamp())
         .bind(now.timestamp())
-        .execute(&self.pool)
-        .await?;
-        if result.rows_affected() == 0 {
-            return Ok(None);
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM sources WHERE url = ?")
+            .bind(&new.url)
+            .fetch_one(&mut *tx)
+            .await?;
+        let linked = sqlx::query(
+            "INSERT INTO source_links (source_id, scope, name, added_by, added_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (source_id, scope) DO NOTHING",
+        )
+        .bind(id)
+        .bind(scope)
+        .bind(link_name)
+        .bind(&new.added_by)
+        .bind(now.timestamp())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if linked && scope == GLOBAL_SCOPE {
+            // A source that becomes global is read by everyone again.
+            sqlx::query("DELETE FROM source_mutes WHERE source_id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
-        self.source_by_url(&new.url).await
+        tx.commit().await?;
+        let row = self
+            .source_by_url(&new.url)
+            .await?
+            .ok_or_else(|| StoreError::NoSuchSource(new.url.clone()))?;
+        let added = match (inserted, linked) {
+            (true, _) => Added::New,
+            (false, true) => Added::Linked,
+            (false, false) => Added::AlreadyLinked,
+        };
+        Ok((row, added))
     }
 
     pub async fn source_by_url(&self, url: &str) -> Result<Option<SourceRow>, StoreError> {
@@ -163,10 +228,14 @@ impl Store {
             .await?)
     }
 
-    /// Enabled sources whose next poll time has come, soonest first.
+    /// Enabled sources whose next poll time has come, soonest first. A source read only by
+    /// servers the bot was removed from is not polled.
     pub async fn due_sources(&self, now: DateTime<Utc>) -> Result<Vec<SourceRow>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SELECT_SOURCES} WHERE s.disabled_at IS NULL AND s.next_poll_at <= ? ORDER BY s.next_poll_at, s.id"
+            "{SELECT_SOURCES} WHERE s.disabled_at IS NULL AND s.next_poll_at <= ? \
+             AND EXISTS (SELECT 1 FROM source_links l WHERE l.source_id = s.id \
+                 AND l.scope NOT IN (SELECT scope FROM departed_servers)) \
+             ORDER BY s.next_poll_at, s.id"
         )))
         .bind(now.timestamp())
         .fetch_all(&self.pool)

@@ -17,6 +17,8 @@ fn example_config_parses_to_the_defaults() {
         "[ops]",
         "[llm]",
         "[matrix]",
+        "[cooldowns]",
+        "[retention]",
     ] {
         assert!(text.contains(section), "{section} missing from config.example.toml");
     }

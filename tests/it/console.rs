@@ -93,7 +93,7 @@ async fn console_mode_answers_every_command_line_from_stdin_and_exits_at_end_of_
         "/subscribe topic:nosuchtopic",
         "/subscribe topic:agents schedule:\"daily 25:00\"",
         "/subscribe topic:agents timezone:Mars/Olympus",
-        "/sources add url:not-a-url",
+        "/manage sources add url:not-a-url",
         "",
         "# a comment line is skipped",
         "/search query:\"prompt injection\"",

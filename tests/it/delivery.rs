@@ -53,6 +53,7 @@ pub fn console_caller() -> Caller {
         channel: "console".into(),
         user: "tester".into(),
         is_admin: true,
+        is_operator: true,
     }
 }
 

@@ -21,6 +21,7 @@ use tokio::task::JoinHandle;
 use crate::digest::{Item, LAUNCH_A, SECURITY, two_feeds};
 use crate::fake_discord::{
     Callback, FakeDiscord, Invoker, focused, opt_attachment, opt_bool, opt_channel, opt_int, opt_str, subcommand,
+    subcommand_group,
 };
 use crate::support::{FeedServer, bot_process, make_digest_due, schedule_ten_minutes_ago, test_settings};
 
@@ -191,7 +192,7 @@ async fn discord_bot_connects_with_guilds_intent_only_and_registers_commands_onl
         "search",
         "latest",
         "summarize",
-        "settings",
+        "manage",
         "stats",
         "help",
     ] {
@@ -296,8 +297,11 @@ async fn discord_subscription_commands_create_list_and_remove_with_ephemeral_rep
     let settings = admin(
         &fake,
         15,
-        "settings",
-        json!([opt_str("timezone", "America/New_York"), opt_int("min_score", 18)]),
+        "manage",
+        json!([subcommand(
+            "settings",
+            json!([opt_str("timezone", "America/New_York"), opt_int("min_score", 18)])
+        )]),
     )
     .await;
     assert!(settings.is_ephemeral());
@@ -356,16 +360,19 @@ async fn discord_bad_arguments_get_an_ephemeral_reply_naming_the_value_and_the_f
             "unknown topic \"nonsense\"",
         ),
         (
-            "sources",
-            json!([subcommand(
-                "add",
-                json!([opt_str("url", "http://127.0.0.1:8080/feed.xml")])
+            "manage",
+            json!([subcommand_group(
+                "sources",
+                subcommand("add", json!([opt_str("url", "http://127.0.0.1:8080/feed.xml")]))
             )]),
             "loopback address",
         ),
         (
-            "sources",
-            json!([subcommand("add", json!([opt_str("url", "feed dot com")]))]),
+            "manage",
+            json!([subcommand_group(
+                "sources",
+                subcommand("add", json!([opt_str("url", "feed dot com")]))
+            )]),
             "\"feed dot com\" is not a URL",
         ),
         (
@@ -404,30 +411,46 @@ async fn discord_admin_commands_from_a_non_admin_are_refused_and_change_nothing(
     let refused: Vec<(&str, Value)> = vec![
         ("subscribe", json!([opt_str("topic", "agents")])),
         ("unsubscribe", json!([opt_str("topic", "agents")])),
-        ("settings", json!([opt_int("min_score", 3)])),
         (
-            "topics",
-            json!([subcommand(
-                "create",
-                json!([opt_str("slug", "robots"), opt_str("include", "robot")])
+            "manage",
+            json!([subcommand("settings", json!([opt_int("min_score", 3)]))]),
+        ),
+        (
+            "manage",
+            json!([subcommand_group(
+                "topics",
+                subcommand(
+                    "create",
+                    json!([opt_str("slug", "robots"), opt_str("include", "robot")])
+                )
             )]),
         ),
         (
-            "topics",
-            json!([subcommand("delete", json!([opt_str("slug", "robots")]))]),
-        ),
-        (
-            "sources",
-            json!([subcommand(
-                "add",
-                json!([opt_str("url", "https://example.com/feed.xml")])
+            "manage",
+            json!([subcommand_group(
+                "topics",
+                subcommand("delete", json!([opt_str("slug", "robots")]))
             )]),
         ),
         (
-            "sources",
-            json!([subcommand(
-                "remove",
-                json!([opt_str("url", "https://example.com/feed.xml")])
+            "manage",
+            json!([subcommand_group(
+                "sources",
+                subcommand("add", json!([opt_str("url", "https://example.com/feed.xml")]))
+            )]),
+        ),
+        (
+            "manage",
+            json!([subcommand_group(
+                "sources",
+                subcommand("remove", json!([opt_str("url", "https://example.com/feed.xml")]))
+            )]),
+        ),
+        (
+            "manage",
+            json!([subcommand_group(
+                "sources",
+                subcommand("mute", json!([opt_str("url", "https://example.com/feed.xml")]))
             )]),
         ),
     ];
@@ -454,7 +477,7 @@ async fn discord_admin_commands_from_a_non_admin_are_refused_and_change_nothing(
     assert_eq!(store.server_settings(&scope).await.unwrap().min_score, None);
 
     // The same member may read.
-    let topics = member(&fake, 220, "topics", json!([subcommand("list", Value::Null)])).await;
+    let topics = member(&fake, 220, "topics", Value::Null).await;
     assert!(
         topics.text().contains("`agents` — **Agents & tool use**"),
         "{}",
@@ -464,14 +487,17 @@ async fn discord_admin_commands_from_a_non_admin_are_refused_and_change_nothing(
     let made = admin(
         &fake,
         221,
-        "topics",
-        json!([subcommand(
-            "create",
-            json!([
-                opt_str("slug", "robots"),
-                opt_str("include", "robot, humanoid"),
-                opt_str("name", "Robots")
-            ])
+        "manage",
+        json!([subcommand_group(
+            "topics",
+            subcommand(
+                "create",
+                json!([
+                    opt_str("slug", "robots"),
+                    opt_str("include", "robot, humanoid"),
+                    opt_str("name", "Robots")
+                ])
+            )
         )]),
     )
     .await;
@@ -531,7 +557,7 @@ async fn discord_reading_commands_answer_from_the_archive() {
     let public = settled(&fake, public.interaction_id).await;
     assert!(!public.is_ephemeral(), "public:true is visible to all");
 
-    let sources = member(&fake, 304, "sources", json!([subcommand("list", Value::Null)])).await;
+    let sources = member(&fake, 304, "sources", Value::Null).await;
     assert!(
         sources.text().contains("**Sources** (2 · 0 failing · 0 disabled)"),
         "{}",
@@ -575,8 +601,11 @@ async fn discord_sources_import_reads_an_opml_attachment() {
         FakeDiscord::command_interaction(
             2,
             400,
-            "sources",
-            json!([subcommand("import", json!([opt_attachment("file", &attachment)]))]),
+            "manage",
+            json!([subcommand_group(
+                "sources",
+                subcommand("import", json!([opt_attachment("file", &attachment)]))
+            )]),
             &Invoker::admin(),
         ),
         &attachment,
@@ -959,6 +988,7 @@ async fn discord_bot_process_serves_health_and_metrics_and_finishes_the_post_in_
             channel: FakeDiscord::DIGEST_CHANNEL_ID.to_string(),
             user: FakeDiscord::ADMIN_USER_ID.to_string(),
             is_admin: true,
+            is_operator: true,
         };
         let command = newsdesk::commands::Command::Subscribe {
             topic: "models".into(),

@@ -344,7 +344,7 @@ async fn matrix_admin_command_from_a_member_below_the_power_level_is_refused() {
     assert!(body(&refusal).contains("only admins"), "{refusal}");
     assert!(body(&refusal).contains("power level of at least 50"), "{refusal}");
     assert!(body(&refusal).contains("`!newsdesk subscribe`"), "{refusal}");
-    bob.say(&room, "!newsdesk sources add url:https://example.org/feed.xml")
+    bob.say(&room, "!newsdesk manage sources add url:https://example.org/feed.xml")
         .await;
     let refusal = next_notice(&bob, &room, &bot_user, 2).await;
     assert!(body(&refusal).contains("only admins"), "{refusal}");

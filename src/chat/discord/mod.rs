@@ -10,6 +10,7 @@
 
 pub mod rest;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -52,6 +53,8 @@ pub struct Data {
     app: App,
     metrics: Metrics,
     clock: Clock,
+    /// `discord.operators`; the application's owner or team come from Discord at start.
+    operators: HashSet<u64>,
 }
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -105,6 +108,7 @@ pub async fn run_with_sinks(
         app: app.clone(),
         metrics: metrics.clone(),
         clock,
+        operators: settings.operators.iter().filter_map(|id| id.parse().ok()).collect(),
     };
     let dev_guild = settings.dev_guild;
     let ready_health = health.clone();
@@ -112,13 +116,16 @@ pub async fn run_with_sinks(
         .options(poise::FrameworkOptions {
             commands: all_commands(),
             on_error: |error| Box::pin(on_error(error)),
-            initialize_owners: false,
+            // The application's owner, or its team's members, operate the bot.
+            initialize_owners: true,
+            event_handler: |ctx, event| Box::pin(on_event(ctx, event)),
             ..Default::default()
         })
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
                 ready_health.set_gateway_connected(Some(true));
                 tracing::info!(guilds = ready.guilds.len(), "connected to Discord");
+                note_guilds_left_while_away(&data, ready).await;
                 if let Err(err) = register_commands(ctx, &data.app, framework, ready, dev_guild).await {
                     tracing::error!(error = %err, "registering slash commands failed");
                 }
@@ -168,7 +175,10 @@ async fn wait_for(shutdown: &mut watch::Receiver<bool>) {
     }
 }
 
-/// Every slash command, in `/help` order.
+/// Every slash command, in `/help` order. Reading commands are open to everyone; every
+/// command that changes a server's desk is `/subscribe`, `/unsubscribe` or under `/manage`,
+/// the three top-level commands that carry `default_member_permissions = MANAGE_GUILD`, so
+/// members never see them in their picker (Discord applies that only to top-level commands).
 pub fn all_commands() -> Vec<poise::Command<Data, Error>> {
     vec![
         digest(),
@@ -178,12 +188,72 @@ pub fn all_commands() -> Vec<poise::Command<Data, Error>> {
         topics(),
         sources(),
         subscriptions(),
-        subscribe(),
-        unsubscribe(),
-        settings(),
         stats(),
         help(),
+        subscribe(),
+        unsubscribe(),
+        manage(),
     ]
+}
+
+/// Discord's events besides commands: a guild that removed the bot pauses its subscriptions
+/// (its data goes after `retention.left_server_days`), and a guild that has the bot again
+/// gets them back.
+async fn on_event(ctx: poise::FrameworkContext<'_, Data, Error>, event: &serenity::FullEvent) -> Result<(), Error> {
+    let data = ctx.user_data;
+    let now = data.clock.now();
+    match event {
+        // `unavailable` means an outage on Discord's side, not a removal.
+        serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
+            let scope = guild_scope(incomplete.id);
+            match data.app.store.mark_server_departed(&scope, now).await {
+                Ok(paused) => tracing::info!(%scope, paused, "removed from a guild; its subscriptions are paused"),
+                Err(err) => tracing::error!(%scope, error = %err, "cannot record leaving a guild"),
+            }
+        }
+        serenity::FullEvent::GuildCreate { guild, .. } => {
+            let scope = guild_scope(guild.id);
+            match data.app.store.mark_server_present(&scope, now).await {
+                Ok(true) => tracing::info!(%scope, "back in a guild; its subscriptions resume"),
+                Ok(false) => {}
+                Err(err) => tracing::error!(%scope, error = %err, "cannot record joining a guild"),
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn guild_scope(guild: serenity::GuildId) -> String {
+    format!("{}:{}", Platform::Discord.as_str(), guild.get())
+}
+
+/// READY lists every guild the bot is in; one we hold data for that is missing removed the
+/// bot while it was offline (no GUILD_DELETE reached us). Only a bot running every shard in
+/// this process sees the whole list.
+async fn note_guilds_left_while_away(data: &Data, ready: &serenity::Ready) {
+    if ready.shard.is_some_and(|shard| shard.total > 1) {
+        return;
+    }
+    let present: HashSet<String> = ready.guilds.iter().map(|g| guild_scope(g.id)).collect();
+    let known = match data.app.store.known_server_scopes(Platform::Discord.as_str()).await {
+        Ok(known) => known,
+        Err(err) => {
+            tracing::error!(error = %err, "cannot list known guilds");
+            return;
+        }
+    };
+    let now = data.clock.now();
+    for scope in known.into_iter().filter(|s| !present.contains(s)) {
+        match data.app.store.departed_at(&scope).await {
+            Ok(Some(_)) => {}
+            Ok(None) => match data.app.store.mark_server_departed(&scope, now).await {
+                Ok(paused) => tracing::info!(%scope, paused, "removed from a guild while offline"),
+                Err(err) => tracing::error!(%scope, error = %err, "cannot record leaving a guild"),
+            },
+            Err(err) => tracing::error!(%scope, error = %err, "cannot read a guild's state"),
+        }
+    }
 }
 
 /// Registers the command set where configured, unless the same set was registered there
@@ -269,8 +339,12 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
 }
 
 /// Who is calling, from the interaction itself: admin means Administrator or Manage Server
-/// in this channel, as Discord computed it for the member.
+/// in this channel, as Discord computed it for the member; operator means the application's
+/// owner or team (from Discord) or one of `discord.operators`.
 fn caller(ctx: Context<'_>) -> Caller {
+    let author = ctx.author().id;
+    let is_operator =
+        ctx.framework().options().owners.contains(&author) || ctx.data().operators.contains(&author.get());
     let is_admin = match ctx {
         poise::Context::Application(actx) => actx
             .interaction
@@ -284,8 +358,9 @@ fn caller(ctx: Context<'_>) -> Caller {
         platform: Platform::Discord,
         server: ctx.guild_id().map(|g| g.get().to_string()),
         channel: ctx.channel_id().get().to_string(),
-        user: ctx.author().id.get().to_string(),
+        user: author.get().to_string(),
         is_admin,
+        is_operator,
     }
 }
 
@@ -436,22 +511,19 @@ async fn autocomplete_topic(ctx: Context<'_>, partial: &str) -> serenity::Create
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }
 
+/// Sources this server can see (global and its own), never another server's.
 async fn autocomplete_source(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
-    let wanted = partial.trim().to_lowercase();
+    let scope = scope_of(ctx);
     let mut choices = Vec::new();
-    if let Ok(rows) = ctx.data().app.store.list_sources().await {
-        for row in rows
+    if let Ok(rows) = ctx.data().app.store.source_choices(&scope, partial, 50).await {
+        for (url, name) in rows
             .iter()
             // A choice's value is at most 100 characters; longer URLs are typed by hand.
-            .filter(|r| r.url.chars().count() <= 100)
-            .filter(|r| r.url.to_lowercase().contains(&wanted) || r.display_name().to_lowercase().contains(&wanted))
+            .filter(|(url, _)| url.chars().count() <= 100)
             .take(25)
         {
-            let label: String = format!("{} — {}", row.display_name(), row.url)
-                .chars()
-                .take(100)
-                .collect();
-            choices.push(serenity::AutocompleteChoice::new(label, row.url.clone()));
+            let label: String = format!("{name} — {url}").chars().take(100).collect();
+            choices.push(serenity::AutocompleteChoice::new(label, url.clone()));
         }
     }
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
@@ -542,24 +614,55 @@ async fn subscriptions(ctx: Context<'_>) -> Result<(), Error> {
     respond(ctx, Command::Subscriptions).await
 }
 
-/// Topics: list them; admins create, edit and delete custom ones.
-#[poise::command(
-    slash_command,
-    guild_only,
-    subcommands("topics_list", "topics_create", "topics_edit", "topics_delete"),
-    subcommand_required
-)]
-async fn topics(_ctx: Context<'_>) -> Result<(), Error> {
-    Ok(())
-}
-
-/// List the topics you can subscribe to.
-#[poise::command(slash_command, guild_only, rename = "list")]
-async fn topics_list(ctx: Context<'_>) -> Result<(), Error> {
+/// The topics you can subscribe to.
+#[poise::command(slash_command, guild_only)]
+async fn topics(ctx: Context<'_>) -> Result<(), Error> {
     respond(ctx, Command::Topics(TopicsAction::List)).await
 }
 
-/// Create a custom topic for this server (admins).
+/// What this server reads (🌐 global, 🏠 its own, 🔇 muted here) and each source's health.
+#[poise::command(slash_command, guild_only)]
+async fn sources(ctx: Context<'_>) -> Result<(), Error> {
+    respond(ctx, Command::Sources(SourcesAction::List)).await
+}
+
+/// Manage this server's news desk: sources, topics, settings (admins).
+#[poise::command(
+    slash_command,
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    subcommands("manage_sources", "manage_topics", "manage_settings"),
+    subcommand_required
+)]
+async fn manage(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// This server's sources: add, remove, import; mute a global one here.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "sources",
+    subcommands("sources_add", "sources_remove", "sources_import", "sources_mute", "sources_unmute"),
+    subcommand_required
+)]
+async fn manage_sources(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// This server's custom topics: create, edit, delete.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "topics",
+    subcommands("topics_create", "topics_edit", "topics_delete"),
+    subcommand_required
+)]
+async fn manage_topics(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Create a custom topic for this server.
 #[poise::command(slash_command, guild_only, rename = "create")]
 async fn topics_create(
     ctx: Context<'_>,
@@ -579,7 +682,7 @@ async fn topics_create(
     respond(ctx, command).await
 }
 
-/// Change a custom topic (admins).
+/// Change a custom topic.
 #[poise::command(slash_command, guild_only, rename = "edit")]
 async fn topics_edit(
     ctx: Context<'_>,
@@ -601,7 +704,7 @@ async fn topics_edit(
     respond(ctx, command).await
 }
 
-/// Delete a custom topic (admins).
+/// Delete a custom topic.
 #[poise::command(slash_command, guild_only, rename = "delete")]
 async fn topics_delete(
     ctx: Context<'_>,
@@ -612,35 +715,29 @@ async fn topics_delete(
     respond(ctx, Command::Topics(TopicsAction::Delete { slug })).await
 }
 
-/// Sources: list them with their health; admins add, remove and import.
-#[poise::command(
-    slash_command,
-    guild_only,
-    subcommands("sources_list", "sources_add", "sources_remove", "sources_import"),
-    subcommand_required
-)]
-async fn sources(_ctx: Context<'_>) -> Result<(), Error> {
-    Ok(())
-}
-
-/// List sources with their health.
-#[poise::command(slash_command, guild_only, rename = "list")]
-async fn sources_list(ctx: Context<'_>) -> Result<(), Error> {
-    respond(ctx, Command::Sources(SourcesAction::List)).await
-}
-
-/// Add a feed or podcast (admins).
+/// Add a feed or podcast for this server.
 #[poise::command(slash_command, guild_only, rename = "add")]
 async fn sources_add(
     ctx: Context<'_>,
     #[description = "Feed URL (RSS, Atom or JSON Feed)"] url: String,
     #[description = "Display name"] name: Option<String>,
     #[description = "feed or podcast"] kind: Option<String>,
+    #[description = "For every server using this bot (the bot's operator only)"] global: Option<bool>,
 ) -> Result<(), Error> {
-    respond(ctx, Command::Sources(SourcesAction::Add { url, name, kind })).await
+    let global = global.unwrap_or(false);
+    respond(
+        ctx,
+        Command::Sources(SourcesAction::Add {
+            url,
+            name,
+            kind,
+            global,
+        }),
+    )
+    .await
 }
 
-/// Remove a source and its articles (admins).
+/// Remove one of this server's sources.
 #[poise::command(slash_command, guild_only, rename = "remove")]
 async fn sources_remove(
     ctx: Context<'_>,
@@ -651,13 +748,37 @@ async fn sources_remove(
     respond(ctx, Command::Sources(SourcesAction::Remove { url })).await
 }
 
-/// Import sources from an OPML file (admins).
+/// Stop a global source reaching this server (no other server is affected).
+#[poise::command(slash_command, guild_only, rename = "mute")]
+async fn sources_mute(
+    ctx: Context<'_>,
+    #[description = "The global source's URL"]
+    #[autocomplete = "autocomplete_source"]
+    url: String,
+) -> Result<(), Error> {
+    respond(ctx, Command::Sources(SourcesAction::Mute { url })).await
+}
+
+/// Read a muted global source again.
+#[poise::command(slash_command, guild_only, rename = "unmute")]
+async fn sources_unmute(
+    ctx: Context<'_>,
+    #[description = "The muted source's URL"]
+    #[autocomplete = "autocomplete_source"]
+    url: String,
+) -> Result<(), Error> {
+    respond(ctx, Command::Sources(SourcesAction::Unmute { url })).await
+}
+
+/// Import sources for this server from an OPML file.
 #[poise::command(slash_command, guild_only, rename = "import")]
 async fn sources_import(
     ctx: Context<'_>,
     #[description = "An .opml file"] file: Option<serenity::Attachment>,
     #[description = "Or the URL of one"] url: Option<String>,
+    #[description = "For every server using this bot (the bot's operator only)"] global: Option<bool>,
 ) -> Result<(), Error> {
+    let global = global.unwrap_or(false);
     let opml = match (file, url) {
         (Some(file), _) => {
             if file.size > MAX_OPML_BYTES {
@@ -676,6 +797,7 @@ async fn sources_import(
                     ctx,
                     Command::Sources(SourcesAction::Import {
                         opml: OpmlInput::Text(String::new()),
+                        global,
                     }),
                 )
                 .await;
@@ -694,7 +816,7 @@ async fn sources_import(
             .await;
         }
     };
-    respond(ctx, Command::Sources(SourcesAction::Import { opml })).await
+    respond(ctx, Command::Sources(SourcesAction::Import { opml, global })).await
 }
 
 async fn refuse(ctx: Context<'_>, text: String) -> Result<(), Error> {
@@ -760,8 +882,8 @@ async fn summarize(ctx: Context<'_>, #[description = "The page's URL"] url: Stri
 }
 
 /// This server's defaults: timezone and minimum score.
-#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
-async fn settings(
+#[poise::command(slash_command, guild_only, rename = "settings")]
+async fn manage_settings(
     ctx: Context<'_>,
     #[description = "IANA timezone, e.g. Europe/Berlin"]
     #[autocomplete = "autocomplete_timezone"]

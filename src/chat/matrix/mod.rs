@@ -20,7 +20,7 @@ use matrix_sdk::config::SyncSettings;
 use matrix_sdk::room::Room;
 use matrix_sdk::ruma::api::error::{ErrorKind, RetryAfter};
 use matrix_sdk::ruma::events::Mentions;
-use matrix_sdk::ruma::events::room::member::{MembershipState, StrippedRoomMemberEvent};
+use matrix_sdk::ruma::events::room::member::{MembershipState, OriginalSyncRoomMemberEvent, StrippedRoomMemberEvent};
 use matrix_sdk::ruma::events::room::message::{
     MessageType, OriginalSyncRoomMessageEvent, Relation, RoomMessageEventContent,
 };
@@ -166,6 +166,17 @@ pub async fn connect(app: &App, metrics: Metrics, clock: Clock) -> Result<Matrix
         async move {
             if event.state_key == handler.own_user && event.content.membership == MembershipState::Invite {
                 handler.spawn(Handler::accept_invite(handler.clone(), room, event.sender));
+            }
+        }
+    });
+    let on_membership = handler.clone();
+    client.add_event_handler(move |event: OriginalSyncRoomMemberEvent, room: Room| {
+        let handler = on_membership.clone();
+        async move {
+            if event.state_key == handler.own_user
+                && matches!(event.content.membership, MembershipState::Leave | MembershipState::Ban)
+            {
+                handler.left_room(&room, &event.sender).await;
             }
         }
     });
@@ -324,6 +335,19 @@ impl Handler {
             match room.join().await {
                 Ok(()) => {
                     tracing::info!(room = %room.room_id(), inviter = %inviter, "joined on invite");
+                    // Invited back before the room's data was pruned: everything resumes.
+                    match self
+                        .app
+                        .store
+                        .mark_server_present(&room_scope(&room), self.clock.now())
+                        .await
+                    {
+                        Ok(true) => tracing::info!(room = %room.room_id(), "back in a room; its subscriptions resume"),
+                        Ok(false) => {}
+                        Err(err) => {
+                            tracing::error!(room = %room.room_id(), error = %err, "cannot record rejoining a room")
+                        }
+                    }
                     let encrypted = room
                         .latest_encryption_state()
                         .await
@@ -351,6 +375,19 @@ impl Handler {
         }
     }
 
+    /// Kicked, banned or gone: the room's subscriptions pause and its private sources stop
+    /// being polled; its data goes after `retention.left_server_days` unless the bot is
+    /// invited back.
+    async fn left_room(&self, room: &Room, by: &UserId) {
+        let scope = room_scope(room);
+        match self.app.store.mark_server_departed(&scope, self.clock.now()).await {
+            Ok(paused) => {
+                tracing::info!(room = %room.room_id(), by = %by, paused, "left a room; its subscriptions are paused")
+            }
+            Err(err) => tracing::error!(room = %room.room_id(), error = %err, "cannot record leaving a room"),
+        }
+    }
+
     async fn answer(self: Arc<Self>, room: Room, sender: OwnedUserId, text: String) {
         let started = Instant::now();
         let now = self.clock.now();
@@ -365,12 +402,14 @@ impl Handler {
         };
         let name = command.name();
         let is_admin = self.is_admin(&room, &sender).await;
+        let is_operator = self.settings.operators.iter().any(|op| op == sender.as_str());
         let caller = Caller {
             platform: Platform::Matrix,
             server: Some(room.room_id().to_string()),
             channel: room.room_id().to_string(),
             user: sender.to_string(),
             is_admin,
+            is_operator,
         };
         let refused = command.needs_admin() && !is_admin;
         let reply = match self.other_room_refusal(&command, &room, &sender).await {
@@ -484,6 +523,11 @@ impl Handler {
             }
         }
     }
+}
+
+/// The scope a room's sources, topics and settings live in (as [`Caller::scope`] makes it).
+fn room_scope(room: &Room) -> String {
+    format!("{}:{}", Platform::Matrix.as_str(), room.room_id())
 }
 
 /// Replies quote commands in their slash form (`/subscribe`); in Matrix the same command

@@ -30,6 +30,11 @@ const BAR_WIDTH: usize = 20;
 /// "LLM: 12 requests · 18,400 tokens · 9 cached · 1 offline", when a model was used.
 fn llm_line(digest: &Digest) -> Option<String> {
     let cost = digest.stats.llm?;
+    if cost.share_exhausted {
+        return Some(
+            "offline summaries: this server used its share of today's LLM budget (back at 00:00 UTC)".to_string(),
+        );
+    }
     let mut line = format!("{} requests · {} tokens", cost.requests, cost.tokens);
     if cost.cache_hits > 0 {
         line.push_str(&format!(" · {} cached", cost.cache_hits));
