@@ -265,7 +265,7 @@ pub struct MatrixSettings {
     pub device_name: String,
     /// Join invites only from users on these servers (`example.org`); from anyone when empty.
     pub allowed_inviter_servers: Vec<String>,
-    /// Power level a room member needs for admin commands (subscribe, sources add, …).
+    /// Power level a room member needs for admin commands (subscribe, manage sources add, …).
     pub admin_power_level: i64,
     /// How long one sync request waits for news, in seconds.
     pub sync_timeout_secs: u64,
@@ -305,7 +305,7 @@ pub const DISCORD_API_BASE: &str = "https://discord.com/api/v10";
 pub struct DeliverySettings {
     /// How often the loops look for due sources, digests and new articles, in seconds.
     pub tick_secs: u64,
-    /// Defaults for new subscriptions (a server's `/settings` overrides them).
+    /// Defaults for new subscriptions (a server's `/manage settings` overrides them).
     pub default_schedule: String,
     pub default_timezone: String,
     pub default_min_score: u8,

@@ -326,7 +326,8 @@ impl App {
         let since = now - Duration::hours(i64::from(hours));
         let started = std::time::Instant::now();
         let window = self.store.window_articles(since, now, &request.scope).await?;
-        let (llm, share_exhausted) = self.llm_for_scope(&request.scope, now).await?;
+        let (llm, share) = self.llm_for_scope(&request.scope, now).await?;
+        let share_exhausted = share != LlmShare::Available;
         let read = started.elapsed();
         let candidates: Vec<Candidate> = window
             .into_iter()
@@ -469,24 +470,26 @@ impl App {
     }
 
     /// The LLM editor for work done for `scope`, unless that server has spent its share of
-    /// today's budget (`llm.max_tokens_per_server_day`); then the offline editor, and `true`.
+    /// today's budget (`llm.max_tokens_per_server_day`); then the offline editor, and whether
+    /// the server hears of it for the first time today.
     /// The global scope (command line, console) has no share of its own. The share is
     /// checked before each digest or summary, so one piece of work may finish above it.
     pub async fn llm_for_scope(
         &self,
         scope: &str,
         now: DateTime<Utc>,
-    ) -> Result<(Option<Arc<LlmSummarizer>>, bool), StoreError> {
+    ) -> Result<(Option<Arc<LlmSummarizer>>, LlmShare), StoreError> {
         let Some(llm) = &self.llm else {
-            return Ok((None, false));
+            return Ok((None, LlmShare::Available));
         };
         let share = self.settings.llm.server_share();
         if scope.is_empty() || share == 0 {
-            return Ok((Some(llm.clone()), false));
+            return Ok((Some(llm.clone()), LlmShare::Available));
         }
         let (spent, _) = self.store.llm_scope_usage(scope, now).await?;
         if spent >= i64::try_from(share).unwrap_or(i64::MAX) {
-            if self.store.llm_mark_scope_notified(scope, now).await? {
+            let first = self.store.llm_mark_scope_notified(scope, now).await?;
+            if first {
                 tracing::info!(
                     scope,
                     spent,
@@ -494,9 +497,9 @@ impl App {
                     "a server used its share of today's LLM budget; offline until midnight UTC"
                 );
             }
-            return Ok((None, true));
+            return Ok((None, LlmShare::Exhausted { first }));
         }
-        Ok((Some(llm.clone()), false))
+        Ok((Some(llm.clone()), LlmShare::Available))
     }
 
     /// Adds what the model cost to `scope`'s day.
@@ -650,6 +653,15 @@ pub enum SummarizeError {
     Store(#[from] StoreError),
 }
 
+/// Whether a server may still use the model today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LlmShare {
+    /// No share applies, or some is left.
+    Available,
+    /// Spent: offline until midnight UTC; `first` the first time today the server hears so.
+    Exhausted { first: bool },
+}
+
 /// One summarised document (article or episode).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummarizedDocument {
@@ -659,6 +671,8 @@ pub struct SummarizedDocument {
     pub segments: Option<Vec<TopicSegment>>,
     /// Stories an episode covers, for a transcript.
     pub stories: Vec<String>,
+    /// The server ran out of its LLM share just now: say so (once a day).
+    pub share_notice: bool,
 }
 
 impl App {
@@ -677,7 +691,8 @@ impl App {
         scope: &str,
         now: DateTime<Utc>,
     ) -> Result<SummarizedDocument, SummarizeError> {
-        let (llm, _) = self.llm_for_scope(scope, now).await?;
+        let (llm, share) = self.llm_for_scope(scope, now).await?;
+        let share_notice = share == LlmShare::Exhausted { first: true };
         let (body, content_type, location, page_url) = self.read_input(input).await?;
         let name = document_name(&location);
         if body.trim().is_empty() {
@@ -705,6 +720,7 @@ impl App {
                 summary: episode.summary,
                 segments: Some(episode.segments),
                 stories: episode.stories,
+                share_notice,
             });
         }
 
@@ -741,6 +757,7 @@ impl App {
             summary,
             segments: None,
             stories: Vec::new(),
+            share_notice,
         })
     }
 

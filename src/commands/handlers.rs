@@ -38,7 +38,7 @@ impl From<EditorialError> for HandlerError {
             EditorialError::Store(err) => HandlerError::Store(err),
             EditorialError::UnknownTopic { slug, known } => HandlerError::User(format!(
                 "unknown topic {slug:?}; pick one of {known} (`/topics` describes them), or have an admin \
-                 create it with `/topics create`"
+                 create it with `/manage topics create`"
             )),
             other => HandlerError::User(other.to_string()),
         }
@@ -258,6 +258,18 @@ async fn subscribe(app: &App, caller: &Caller, options: SubscribeOptions, now: D
         cursor_at: now,
         created_by: Some(caller.user.clone()),
     };
+    // A channel another server subscribed is that server's to change.
+    if let Some(owner) = app
+        .store
+        .subscription_owner(&new.platform, &new.channel, &new.topic)
+        .await?
+        && owner != new.scope
+    {
+        return Err(user(format!(
+            "{} belongs to another server; pick a channel of this server",
+            channel_label(caller.platform, &channel)
+        )));
+    }
     let (row, created) = app.store.upsert_subscription(&new, now).await?;
     let place = channel_label(caller.platform, &channel);
     let verb = if created { "subscribed" } else { "updated" };
@@ -285,7 +297,7 @@ async fn unsubscribe(app: &App, caller: &Caller, topic: &str, channel: Option<&s
     let slug = topic.trim().to_lowercase();
     if app
         .store
-        .delete_subscription(caller.platform.as_str(), &channel, &slug)
+        .delete_subscription(caller.platform.as_str(), &caller.scope(), &channel, &slug)
         .await?
     {
         return Ok(Reply::private(format!(
@@ -422,7 +434,7 @@ async fn topics(app: &App, caller: &Caller, action: TopicsAction, now: DateTime<
             let existing = app.find_topic(&scope, &slug).await?;
             if existing.builtin || existing.scope != scope {
                 return Err(user(format!(
-                    "{:?} is a built-in topic and cannot be changed; create your own with `/topics create`",
+                    "{:?} is a built-in topic and cannot be changed; create your own with `/manage topics create`",
                     existing.slug
                 )));
             }
@@ -946,12 +958,19 @@ async fn summarize(app: &App, caller: &Caller, raw_url: &str, now: DateTime<Utc>
             other => user(other.to_string()),
         })?;
     let s = &document.summary;
-    let mut text = format!(
+    let mut text = String::new();
+    if document.share_notice {
+        text.push_str(
+            "ℹ️ This server used its share of today's LLM budget (`llm.max_tokens_per_server_day`): \
+             summaries are made offline until 00:00 UTC.\n",
+        );
+    }
+    text.push_str(&format!(
         "📝 **{}**\n{}\n\n**TL;DR** {}",
         markdown_text(&truncate_width(&document.title, 200)),
         safe_url(parsed.as_str()).unwrap_or_default(),
         markdown_text(&s.tldr)
-    );
+    ));
     for bullet in &s.bullets {
         text.push_str(&format!("\n• {}", markdown_text(bullet)));
     }
@@ -1023,7 +1042,24 @@ async fn stats(app: &App, caller: &Caller, now: DateTime<Utc>) -> Outcome {
         deliveries.digests
     );
     let mut text = text;
-    if app.llm.is_some() {
+    let scope = caller.scope();
+    if app.llm.is_some() && !caller.is_operator && !scope.is_empty() {
+        // A server sees its own use of the model, not what the others spend.
+        let (spent, _) = app.store.llm_scope_usage(&scope, now).await?;
+        let share = app.settings.llm.server_share();
+        if share == 0 {
+            text.push_str(&format!("\n• LLM today (this server): {spent} tokens"));
+        } else {
+            text.push_str(&format!(
+                "\n• LLM today (this server): {spent} of {share} tokens{}",
+                if spent >= i64::try_from(share).unwrap_or(i64::MAX) {
+                    " — offline summaries until 00:00 UTC"
+                } else {
+                    ""
+                }
+            ));
+        }
+    } else if app.llm.is_some() {
         let usage = app.store.llm_usage(now).await?;
         let tokens: i64 = usage.iter().map(|u| u.tokens()).sum();
         let requests: i64 = usage.iter().map(|u| u.requests).sum();

@@ -164,15 +164,41 @@ impl Store {
         Ok((row, existed.is_none()))
     }
 
-    /// Removes a subscription (its delivery ledger goes with it); false when there was none.
-    pub async fn delete_subscription(&self, platform: &str, channel: &str, topic: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM subscriptions WHERE platform = ? AND channel = ? AND topic = ?")
-            .bind(platform)
-            .bind(channel)
-            .bind(topic)
-            .execute(&self.pool)
-            .await?;
+    /// Removes `scope`'s subscription (its delivery ledger goes with it); false when that
+    /// server has none there, even if another server subscribed the same channel.
+    pub async fn delete_subscription(
+        &self,
+        platform: &str,
+        scope: &str,
+        channel: &str,
+        topic: &str,
+    ) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query("DELETE FROM subscriptions WHERE platform = ? AND scope = ? AND channel = ? AND topic = ?")
+                .bind(platform)
+                .bind(scope)
+                .bind(channel)
+                .bind(topic)
+                .execute(&self.pool)
+                .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    /// The scope that owns the subscription of `channel` to `topic`, if there is one.
+    pub async fn subscription_owner(
+        &self,
+        platform: &str,
+        channel: &str,
+        topic: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT scope FROM subscriptions WHERE platform = ? AND channel = ? AND topic = ?")
+                .bind(platform)
+                .bind(channel)
+                .bind(topic)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn subscription(&self, id: i64) -> Result<Option<SubscriptionRow>, StoreError> {

@@ -25,14 +25,14 @@ use crate::fake_discord::{
 };
 use crate::support::{FeedServer, bot_process, make_digest_due, schedule_ten_minutes_ago, test_settings};
 
-const TOKEN: &str = "MTE4NzQwMDAwMDAwMDAwMDAwMQ.GfAkEd.newsdesk-test-token";
-const WAIT: Duration = Duration::from_secs(10);
+pub(crate) const TOKEN: &str = "MTE4NzQwMDAwMDAwMDAwMDAwMQ.GfAkEd.newsdesk-test-token";
+pub(crate) const WAIT: Duration = Duration::from_secs(10);
 /// Discord sends a choice's value; poise numbers `digest`, `instant` as 0, 1.
 const INSTANT: i64 = 1;
 
 /// A running bot on a store in `dir`.
-struct Bot {
-    app: App,
+pub(crate) struct Bot {
+    pub(crate) app: App,
     stop: watch::Sender<bool>,
     task: JoinHandle<Result<(), DiscordError>>,
 }
@@ -51,7 +51,7 @@ async fn start_bot(fake: &FakeDiscord, dir: &Path) -> Bot {
     start_bot_with(fake, dir, |_| {}).await
 }
 
-async fn start_bot_with(fake: &FakeDiscord, dir: &Path, tweak: impl FnOnce(&mut Settings)) -> Bot {
+pub(crate) async fn start_bot_with(fake: &FakeDiscord, dir: &Path, tweak: impl FnOnce(&mut Settings)) -> Bot {
     let mut settings = bot_settings(fake, dir);
     tweak(&mut settings);
     let app = App::build(settings).await.unwrap();
@@ -76,7 +76,7 @@ async fn start_bot_with(fake: &FakeDiscord, dir: &Path, tweak: impl FnOnce(&mut 
 }
 
 impl Bot {
-    async fn stop(self) {
+    pub(crate) async fn stop(self) {
         self.stop.send(true).unwrap();
         tokio::time::timeout(WAIT, self.task)
             .await
@@ -104,7 +104,7 @@ async fn member(fake: &FakeDiscord, id: u64, name: &str, options: Value) -> Call
 
 /// Waits until the callback's original response has content or embeds (a deferred answer is
 /// edited in later).
-async fn settled(fake: &FakeDiscord, id: u64) -> Callback {
+pub(crate) async fn settled(fake: &FakeDiscord, id: u64) -> Callback {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         if let Some(callback) = fake.callback(id)
@@ -149,7 +149,7 @@ async fn subscribe_digest_channel(fake: &FakeDiscord, id: u64) -> Callback {
     callback
 }
 
-async fn wait_until(what: &str, mut check: impl AsyncFnMut() -> bool) {
+pub(crate) async fn wait_until(what: &str, mut check: impl AsyncFnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + WAIT;
     while !check().await {
         assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");

@@ -3294,7 +3294,7 @@ fn ready_payload(inner: &Inner, session_id: &str, identify: &Value) -> Value {
     ready
 }
 
-fn guild_create_payload() -> Value {
+pub fn guild_create_payload() -> Value {
     let bot = Invoker {
         user_id: FakeDiscord::BOT_ID,
         username: FakeDiscord::BOT_NAME.into(),

@@ -838,3 +838,69 @@ async fn llm_malformed_answers_count_against_the_budget() {
         .sum();
     assert_eq!(stored as u64, fake.tokens());
 }
+
+#[tokio::test]
+async fn llm_a_server_past_its_daily_share_gets_offline_summaries_while_other_servers_keep_the_model() {
+    let server = FeedServer::start().await;
+    let fake = FakeLlm::start().await;
+    let t = llm_app(&fake, |s| s.llm.max_tokens_per_server_day = Some(1)).await;
+    let now = Utc::now();
+    llm_feeds(&server, &t.app, now).await;
+
+    let a = DigestRequest {
+        scope: "discord:1001".into(),
+        ..request(3, 0)
+    };
+    let first = t.app.digest(&a, now).await.unwrap();
+    let cost = first.stats.llm.expect("the model was used");
+    assert!(cost.requests > 0 && !cost.share_exhausted, "{cost:?}");
+    let (spent, _) = t.app.store.llm_scope_usage("discord:1001", now).await.unwrap();
+    assert!(spent > 0, "the server was charged for what it used");
+
+    // Past its share, the same server gets the offline editor and is told why.
+    let asked = fake.count();
+    let second = t.app.digest(&a, now).await.unwrap();
+    assert_eq!(fake.count(), asked, "no request for a server past its share");
+    assert!(second.stats.llm.is_some_and(|c| c.share_exhausted));
+    assert!(second.items.iter().all(|i| i.summarizer == "extractive"));
+    let markdown = render::markdown(&second, now);
+    assert!(markdown.contains("share of today's LLM budget"), "{markdown}");
+
+    // Another server still has the model (served from the cache the first one filled).
+    let b = DigestRequest {
+        scope: "discord:2002".into(),
+        ..request(3, 0)
+    };
+    let other = t.app.digest(&b, now).await.unwrap();
+    let cost = other.stats.llm.expect("the model was used");
+    assert!(!cost.share_exhausted && cost.requests + cost.cache_hits > 0, "{cost:?}");
+    assert!(other.items.iter().any(|i| i.summarizer == "llm"));
+    // The command line has no share of its own.
+    let cli = t.app.digest(&request(3, 0), now).await.unwrap();
+    assert!(cli.stats.llm.is_some_and(|c| !c.share_exhausted));
+
+    // `/summarize` for a server that just ran out says so once, then summarises offline.
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("launch.txt");
+    std::fs::write(&page, format!("{LAUNCH_TITLE}\n\n{LAUNCH_A}")).unwrap();
+    let page = page.to_str().unwrap();
+    let fresh = t
+        .app
+        .summarize_input_for(page, false, "discord:3003", now)
+        .await
+        .unwrap();
+    assert_eq!(fresh.summary.summarizer, "llm");
+    assert!(!fresh.share_notice);
+    let told = t
+        .app
+        .summarize_input_for(page, false, "discord:3003", now)
+        .await
+        .unwrap();
+    assert!(told.share_notice && told.summary.summarizer == "extractive");
+    let again = t
+        .app
+        .summarize_input_for(page, false, "discord:3003", now)
+        .await
+        .unwrap();
+    assert!(!again.share_notice && again.summary.summarizer == "extractive");
+}

@@ -17,6 +17,7 @@ mod llm;
 #[cfg(feature = "matrix")]
 mod matrix;
 mod poll;
+mod servers;
 mod store;
 mod support;
 #[cfg(feature = "matrix")]

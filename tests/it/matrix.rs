@@ -547,6 +547,29 @@ async fn matrix_kicked_bot_or_encrypted_room_pauses_the_subscription_with_the_re
     tokio::time::sleep(Duration::from_secs(2)).await;
     let counts = bot.app.store.delivery_counts(Some("matrix"), None).await.unwrap();
     assert_eq!(counts.sent, 0);
+    assert!(
+        bot.app
+            .store
+            .departed_at(&format!("matrix:{room}"))
+            .await
+            .unwrap()
+            .is_some(),
+        "the kick is recorded: the room's data goes after the retention period"
+    );
+    // Invited back before then: the subscription resumes by itself.
+    alice.invite(&room, &bot_user.user_id).await;
+    wait_until("the subscription resumes", async || {
+        paused_reason(&bot.app, &room).await.is_none()
+    })
+    .await;
+    assert!(
+        bot.app
+            .store
+            .departed_at(&format!("matrix:{room}"))
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // An end-to-end encrypted room: the bot says it cannot work there, and a subscription
     // made anyway (a client sending clear text) is paused instead of posting in clear text.
@@ -642,4 +665,60 @@ async fn matrix_and_discord_served_by_one_bot_process_configured_by_environment(
     let stored: Value = serde_json::from_str(&app.store.kv_get(&key).await.unwrap().unwrap()).unwrap();
     let access_token = stored["access_token"].as_str().unwrap();
     assert!(!stderr.contains(access_token), "the Matrix access token was logged");
+}
+
+#[tokio::test]
+async fn matrix_a_rooms_own_sources_stay_in_that_room_and_a_mute_affects_only_that_room() {
+    let Desk {
+        server,
+        dir: _dir,
+        bot_user,
+        alice,
+        bot,
+        room,
+    } = desk().await;
+    let urls = crate::servers::feeds(&server);
+    bot.app
+        .add_source(&urls.global, None, None, None, Utc::now())
+        .await
+        .unwrap();
+    let other = room_with_bot(&alice, &bot_user).await;
+
+    alice
+        .say(&room, &format!("!newsdesk manage sources add url:{}", urls.a))
+        .await;
+    let added = next_notice(&alice, &room, &bot_user, 1).await;
+    assert!(body(&added).contains("✅ Added"), "{added}");
+    wait_until("both sources are polled", async || {
+        let sources = bot.app.store.list_sources().await.unwrap();
+        sources.len() == 2 && sources.iter().all(|s| s.last_success_at.is_some())
+    })
+    .await;
+
+    alice.say(&other, "!newsdesk search query:zorblax").await;
+    let nothing = next_notice(&alice, &other, &bot_user, 1).await;
+    assert!(body(&nothing).contains("Nothing found"), "{nothing}");
+    alice.say(&room, "!newsdesk search query:zorblax").await;
+    let found = next_notice(&alice, &room, &bot_user, 2).await;
+    assert!(body(&found).contains("Zorblax agent leaked"), "{found}");
+
+    // The global source is the operator's: a room admin may mute it here, not remove it.
+    alice
+        .say(&other, &format!("!newsdesk manage sources remove url:{}", urls.global))
+        .await;
+    let refused = next_notice(&alice, &other, &bot_user, 2).await;
+    assert!(body(&refused).contains("is a global source"), "{refused}");
+    assert!(body(&refused).contains("!newsdesk manage sources mute"), "{refused}");
+    alice
+        .say(&other, &format!("!newsdesk manage sources mute url:{}", urls.global))
+        .await;
+    let muted = next_notice(&alice, &other, &bot_user, 3).await;
+    assert!(body(&muted).contains("Muted"), "{muted}");
+    alice.say(&other, "!newsdesk search query:glimmerstone").await;
+    let nothing = next_notice(&alice, &other, &bot_user, 4).await;
+    assert!(body(&nothing).contains("Nothing found"), "{nothing}");
+    alice.say(&room, "!newsdesk search query:glimmerstone").await;
+    let found = next_notice(&alice, &room, &bot_user, 3).await;
+    assert!(body(&found).contains("Glimmerstone"), "{found}");
+    bot.stop().await;
 }

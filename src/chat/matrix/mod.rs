@@ -173,8 +173,11 @@ pub async fn connect(app: &App, metrics: Metrics, clock: Clock) -> Result<Matrix
     client.add_event_handler(move |event: OriginalSyncRoomMemberEvent, room: Room| {
         let handler = on_membership.clone();
         async move {
+            // A rejoined room's timeline can replay the old kick: only a room we are
+            // still out of counts.
             if event.state_key == handler.own_user
                 && matches!(event.content.membership, MembershipState::Leave | MembershipState::Ban)
+                && room.state() != RoomState::Joined
             {
                 handler.left_room(&room, &event.sender).await;
             }
