@@ -383,14 +383,7 @@ fn settings_for(path: &Path) -> Settings {
     settings.database.path = path.to_path_buf();
     settings.sources.install_defaults = false;
     // The bench measures the commands, not their rate limits.
-    settings.cooldowns = newsdesk::config::CooldownSettings {
-        summarize_user_secs: 0,
-        summarize_server_per_hour: 0,
-        digest_user_secs: 0,
-        digest_server_per_hour: 0,
-        search_user_secs: 0,
-        search_server_per_hour: 0,
-    };
+    settings.cooldowns = newsdesk::config::CooldownSettings::off();
     settings
 }
 

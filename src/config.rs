@@ -97,6 +97,20 @@ impl Default for CooldownSettings {
     }
 }
 
+impl CooldownSettings {
+    /// Every limit off (benchmarks and tests that run one command many times).
+    pub fn off() -> CooldownSettings {
+        CooldownSettings {
+            summarize_user_secs: 0,
+            summarize_server_per_hour: 0,
+            digest_user_secs: 0,
+            digest_server_per_hour: 0,
+            search_user_secs: 0,
+            search_server_per_hour: 0,
+        }
+    }
+}
+
 /// How long data is kept.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]

@@ -110,29 +110,6 @@ pub struct PruneReport {
 }
 
 impl Store {
-    /// Links `source_id` to `scope`; false when it already was.
-    pub async fn link_source(
-        &self,
-        source_id: i64,
-        scope: &str,
-        name: Option<&str>,
-        added_by: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO source_links (source_id, scope, name, added_by, added_at) VALUES (?, ?, ?, ?, ?) \
-             ON CONFLICT (source_id, scope) DO NOTHING",
-        )
-        .bind(source_id)
-        .bind(scope)
-        .bind(name)
-        .bind(added_by)
-        .bind(now.timestamp())
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
     /// The scopes linking the source with this URL; `None` when no source has it.
     pub async fn source_links(&self, url: &str) -> Result<Option<SourceLinks>, StoreError> {
         let id: Option<i64> = sqlx::query_scalar("SELECT id FROM sources WHERE url = ?")

@@ -83,6 +83,26 @@ fn manage_sources(action: &str, options: Value) -> Value {
     json!([subcommand_group("sources", subcommand(action, options))])
 }
 
+/// `/manage sources <action> url:<url>` in `guild`.
+async fn source_action(
+    fake: &FakeDiscord,
+    id: u64,
+    guild: u64,
+    invoker: &Invoker,
+    action: &str,
+    url: &str,
+) -> Callback {
+    ask(
+        fake,
+        id,
+        guild,
+        invoker,
+        "manage",
+        manage_sources(action, json!([opt_str("url", url)])),
+    )
+    .await
+}
+
 fn search(query: &str) -> Value {
     json!([opt_str("query", query)])
 }
@@ -215,15 +235,7 @@ async fn servers_private_sources_never_reach_another_guilds_alerts_digests_searc
     )
     .await;
     assert!(a.text().contains("🏠 for this server"), "{}", a.text());
-    let b = ask(
-        &fake,
-        5,
-        GUILD_B,
-        &b_admin(),
-        "manage",
-        manage_sources("add", json!([opt_str("url", &urls.b)])),
-    )
-    .await;
+    let b = source_action(&fake, 5, GUILD_B, &b_admin(), "add", &urls.b).await;
     assert!(b.text().contains("🏠 for this server"), "{}", b.text());
     wait_all_polled(&bot, 3).await;
 
@@ -292,29 +304,13 @@ async fn servers_private_sources_never_reach_another_guilds_alerts_digests_searc
     assert!(!values.contains(&urls.a.as_str()), "{values:?}");
 
     // B cannot remove (or learn of) A's source: the same answer as for a URL nobody added.
-    let removal = ask(
-        &fake,
-        16,
-        GUILD_B,
-        &b_admin(),
-        "manage",
-        manage_sources("remove", json!([opt_str("url", &urls.a)])),
-    )
-    .await;
+    let removal = source_action(&fake, 16, GUILD_B, &b_admin(), "remove", &urls.a).await;
     assert!(
         removal.text().contains("no source of this server has the URL"),
         "{}",
         removal.text()
     );
-    let mute = ask(
-        &fake,
-        17,
-        GUILD_B,
-        &b_admin(),
-        "manage",
-        manage_sources("mute", json!([opt_str("url", &urls.a)])),
-    )
-    .await;
+    let mute = source_action(&fake, 17, GUILD_B, &b_admin(), "mute", &urls.a).await;
     assert!(
         mute.text().contains("no source of this server has the URL"),
         "{}",
@@ -387,41 +383,17 @@ async fn servers_adding_the_same_feed_share_one_source_fetched_once_and_removing
     let bot = start(&fake, dir.path(), |_| {}).await;
     let urls = feeds(&server);
 
-    let b = ask(
-        &fake,
-        1,
-        GUILD_B,
-        &b_admin(),
-        "manage",
-        manage_sources("add", json!([opt_str("url", &urls.b)])),
-    )
-    .await;
+    let b = source_action(&fake, 1, GUILD_B, &b_admin(), "add", &urls.b).await;
     assert!(b.text().contains("✅ Added"), "{}", b.text());
     wait_all_polled(&bot, 1).await;
     // A adds the same feed: linked, not refused, and not fetched again.
-    let a = ask(
-        &fake,
-        2,
-        GUILD_A,
-        &a_admin(),
-        "manage",
-        manage_sources("add", json!([opt_str("url", &urls.b)])),
-    )
-    .await;
+    let a = source_action(&fake, 2, GUILD_A, &a_admin(), "add", &urls.b).await;
     assert!(
         a.text().contains("✅ Added") && a.text().contains("already being polled"),
         "{}",
         a.text()
     );
-    let again = ask(
-        &fake,
-        3,
-        GUILD_A,
-        &a_admin(),
-        "manage",
-        manage_sources("add", json!([opt_str("url", &urls.b)])),
-    )
-    .await;
+    let again = source_action(&fake, 3, GUILD_A, &a_admin(), "add", &urls.b).await;
     assert!(
         again.text().contains("already one of this server's sources"),
         "{}",
@@ -437,15 +409,7 @@ async fn servers_adding_the_same_feed_share_one_source_fetched_once_and_removing
     assert!(a_search.text().contains("Quibbleflux"), "{}", a_search.text());
 
     // B removes its link: A still reads the feed and its articles stay.
-    let removed = ask(
-        &fake,
-        5,
-        GUILD_B,
-        &b_admin(),
-        "manage",
-        manage_sources("remove", json!([opt_str("url", &urls.b)])),
-    )
-    .await;
+    let removed = source_action(&fake, 5, GUILD_B, &b_admin(), "remove", &urls.b).await;
     assert!(
         removed.text().contains("Removed") && removed.text().contains("from this server's sources"),
         "{}",
@@ -457,15 +421,7 @@ async fn servers_adding_the_same_feed_share_one_source_fetched_once_and_removing
     let b_search = ask(&fake, 7, GUILD_B, &b_admin(), "search", search("quibbleflux")).await;
     assert!(b_search.text().contains("Nothing found"), "{}", b_search.text());
     // The last link goes: the source and its articles with it.
-    let removed = ask(
-        &fake,
-        8,
-        GUILD_A,
-        &a_admin(),
-        "manage",
-        manage_sources("remove", json!([opt_str("url", &urls.b)])),
-    )
-    .await;
+    let removed = source_action(&fake, 8, GUILD_A, &a_admin(), "remove", &urls.b).await;
     assert!(
         removed.text().contains("and its 1 stored articles"),
         "{}",
@@ -494,15 +450,7 @@ async fn servers_global_sources_are_the_operators_and_a_mute_affects_only_the_se
     wait_all_polled(&bot, 1).await;
 
     // A server admin may neither remove a global source nor add one for everyone.
-    let refused = ask(
-        &fake,
-        1,
-        GUILD_A,
-        &a_admin(),
-        "manage",
-        manage_sources("remove", json!([opt_str("url", &urls.global)])),
-    )
-    .await;
+    let refused = source_action(&fake, 1, GUILD_A, &a_admin(), "remove", &urls.global).await;
     let text = refused.text();
     assert!(refused.is_ephemeral());
     assert!(
@@ -530,15 +478,7 @@ async fn servers_global_sources_are_the_operators_and_a_mute_affects_only_the_se
     assert_eq!(bot.app.store.list_sources().await.unwrap().len(), 1);
 
     // A mutes it: A stops reading it, B does not.
-    let muted = ask(
-        &fake,
-        3,
-        GUILD_A,
-        &a_admin(),
-        "manage",
-        manage_sources("mute", json!([opt_str("url", &urls.global)])),
-    )
-    .await;
+    let muted = source_action(&fake, 3, GUILD_A, &a_admin(), "mute", &urls.global).await;
     assert!(
         muted.text().contains("🔇 Muted") && muted.text().contains("Other servers are not affected"),
         "{}",
@@ -569,15 +509,7 @@ async fn servers_global_sources_are_the_operators_and_a_mute_affects_only_the_se
         .unwrap();
     assert!(a_digest.items.is_empty(), "a muted source feeds no digest");
 
-    let unmuted = ask(
-        &fake,
-        8,
-        GUILD_A,
-        &a_admin(),
-        "manage",
-        manage_sources("unmute", json!([opt_str("url", &urls.global)])),
-    )
-    .await;
+    let unmuted = source_action(&fake, 8, GUILD_A, &a_admin(), "unmute", &urls.global).await;
     assert!(unmuted.text().contains("reads it again"), "{}", unmuted.text());
     let a_search = ask(&fake, 9, GUILD_A, &a_admin(), "search", search("glimmerstone")).await;
     assert!(a_search.text().contains("Glimmerstone"), "{}", a_search.text());
@@ -593,15 +525,7 @@ async fn servers_global_sources_are_the_operators_and_a_mute_affects_only_the_se
     )
     .await;
     assert!(added.text().contains("🌐 for every server"), "{}", added.text());
-    let removed = ask(
-        &fake,
-        11,
-        GUILD_A,
-        &operator(),
-        "manage",
-        manage_sources("remove", json!([opt_str("url", &urls.global)])),
-    )
-    .await;
+    let removed = source_action(&fake, 11, GUILD_A, &operator(), "remove", &urls.global).await;
     assert!(
         removed.text().contains("Removed the 🌐 global source"),
         "{}",
@@ -758,25 +682,9 @@ async fn servers_cooldowns_and_the_source_quota_answer_with_the_limit_and_when_i
     assert!(!b.text().contains("⏳"), "{}", b.text());
 
     // One source of its own per server here: the second is refused with the limit.
-    let added = ask(
-        &fake,
-        7,
-        GUILD_A,
-        &a_admin(),
-        "manage",
-        manage_sources("add", json!([opt_str("url", &urls.a)])),
-    )
-    .await;
+    let added = source_action(&fake, 7, GUILD_A, &a_admin(), "add", &urls.a).await;
     assert!(added.text().contains("✅ Added"), "{}", added.text());
-    let over = ask(
-        &fake,
-        8,
-        GUILD_A,
-        &a_admin(),
-        "manage",
-        manage_sources("add", json!([opt_str("url", &urls.b)])),
-    )
-    .await;
+    let over = source_action(&fake, 8, GUILD_A, &a_admin(), "add", &urls.b).await;
     let text = over.text();
     assert!(text.contains("this server has 1 sources of its own"), "{text}");
     assert!(
@@ -784,15 +692,7 @@ async fn servers_cooldowns_and_the_source_quota_answer_with_the_limit_and_when_i
         "{text}"
     );
     // Global sources do not count against a server.
-    let b_add = ask(
-        &fake,
-        9,
-        GUILD_B,
-        &b_admin(),
-        "manage",
-        manage_sources("add", json!([opt_str("url", &urls.b)])),
-    )
-    .await;
+    let b_add = source_action(&fake, 9, GUILD_B, &b_admin(), "add", &urls.b).await;
     assert!(b_add.text().contains("✅ Added"), "{}", b_add.text());
     assert_eq!(bot.app.store.count_links(&scope(GUILD_A)).await.unwrap(), 1);
     bot.stop().await;
@@ -977,6 +877,41 @@ async fn servers_cannot_take_over_or_remove_another_guilds_subscription_by_namin
         .unwrap();
     assert_eq!(subs.len(), 1);
     assert_eq!(subs[0].schedule.as_deref(), Some("daily 08:00"), "unchanged");
+    bot.stop().await;
+    fake.assert_clean();
+}
+
+#[tokio::test]
+async fn servers_a_guild_missing_from_ready_removed_the_bot_while_it_was_offline_and_is_paused() {
+    let server = FeedServer::start().await;
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let urls = feeds(&server);
+    let bot = start(&fake, dir.path(), |_| {}).await;
+    let added = source_action(&fake, 1, GUILD_B, &b_admin(), "add", &urls.b).await;
+    assert!(added.text().contains("✅ Added"), "{}", added.text());
+    let subscribed = ask(
+        &fake,
+        2,
+        GUILD_B,
+        &b_admin(),
+        "subscribe",
+        json!([opt_str("topic", "agents")]),
+    )
+    .await;
+    assert!(subscribed.text().contains("subscribed"), "{}", subscribed.text());
+    let store = bot.app.store.clone();
+    bot.stop().await;
+
+    // The fake's READY lists guild A only: B dropped the bot while it was away.
+    let bot = start(&fake, dir.path(), |_| {}).await;
+    wait_until("B is recorded as gone", async || {
+        store.departed_at(&scope(GUILD_B)).await.unwrap().is_some()
+    })
+    .await;
+    let subs = store.subscriptions_for("discord", &scope(GUILD_B), None).await.unwrap();
+    assert!(subs.iter().all(|s| s.paused_reason.is_some()), "{subs:?}");
+    assert!(store.departed_at(&scope(GUILD_A)).await.unwrap().is_none());
     bot.stop().await;
     fake.assert_clean();
 }

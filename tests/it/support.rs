@@ -229,20 +229,8 @@ pub fn test_settings(dir: &std::path::Path) -> Settings {
     settings.fetch.connect_timeout_secs = 2;
     settings.fetch.max_body_bytes = 256 * 1024;
     // Tests run the same command many times in a row; the cooldown tests turn them back on.
-    settings.cooldowns = no_cooldowns();
+    settings.cooldowns = newsdesk::config::CooldownSettings::off();
     settings
-}
-
-/// Cooldown settings with every limit off.
-pub fn no_cooldowns() -> newsdesk::config::CooldownSettings {
-    newsdesk::config::CooldownSettings {
-        summarize_user_secs: 0,
-        summarize_server_per_hour: 0,
-        digest_user_secs: 0,
-        digest_server_per_hour: 0,
-        search_user_secs: 0,
-        search_server_per_hour: 0,
-    }
 }
 
 /// A newsdesk built on a fresh store in its own temporary folder.
