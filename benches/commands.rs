@@ -451,7 +451,7 @@ async fn search_store(pool: &TextPool, articles: usize, now: DateTime<Utc>) -> A
             insert_time += t.elapsed();
             let ids: Vec<i64> = outcome.inserted.iter().map(|(_, id)| *id).collect();
             let t = Instant::now();
-            app.tag_articles(&ids).await.expect("tag");
+            app.editor.tag_articles(&ids).await.expect("tag");
             tag_time += t.elapsed();
             stored += ids.len();
             if stored >= next_report {
@@ -731,7 +731,7 @@ async fn digest_bench(pool: &TextPool) -> Timings {
         let outcome = app.store.insert_articles(source_id, &batch).await.expect("insert");
         ids.extend(outcome.inserted.iter().map(|(_, id)| *id));
     }
-    app.tag_articles(&ids).await.expect("tag");
+    app.editor.tag_articles(&ids).await.expect("tag");
     let caller = discord_admin();
     let command = || Command::Digest {
         topic: None,

@@ -16,7 +16,7 @@ use newsdesk::app::App;
 use newsdesk::config::Settings;
 use newsdesk::digest::render;
 use newsdesk::domain::{Article, SourceKind};
-use newsdesk::editorial::DigestRequest;
+use newsdesk::editor::DigestRequest;
 use newsdesk::store::NewSource;
 
 const ARTICLES: usize = 2_500;
@@ -24,7 +24,7 @@ const SOURCES: usize = 90;
 const RUNS: usize = 5;
 
 fn main() {
-    // RUST_LOG=newsdesk::editorial=debug shows where a digest's time goes.
+    // RUST_LOG=newsdesk::editor=debug shows where a digest's time goes.
     newsdesk::telemetry::init(0, Default::default());
     let pool: Vec<Article> = common::corpus_articles();
     println!("text pool: {} real articles from the corpus feeds", pool.len());
@@ -72,7 +72,7 @@ fn main() {
         }
         let stored = started.elapsed();
         let tag_started = Instant::now();
-        let tagged = app.tag_articles(&ids).await.expect("tag");
+        let tagged = app.editor.tag_articles(&ids).await.expect("tag");
         let tagging = tag_started.elapsed();
         println!(
             "store: {} articles from {SOURCES} sources in {:.0} ms; topic tagging {tagged} in {:.0} ms ({:.0} µs each)",
@@ -94,7 +94,7 @@ fn main() {
         for _ in 0..RUNS {
             let cpu_before = cpu_time();
             let started = Instant::now();
-            let digest = app.digest(&request, now).await.expect("digest");
+            let digest = app.editor.digest(&request, now).await.expect("digest");
             times.push((started.elapsed(), cpu_time().saturating_sub(cpu_before)));
             last = Some(digest);
         }

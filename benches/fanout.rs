@@ -31,14 +31,15 @@ use futures::future::BoxFuture;
 use newsdesk::app::App;
 use newsdesk::chat::discord::rest::{DiscordRest, RetryPolicy, USER_AGENT};
 use newsdesk::chat::{ChatSink, Post, SinkError, Sinks};
-use newsdesk::commands::Platform;
+use newsdesk::clock::Clock;
 use newsdesk::config::{Secret, Settings};
 use newsdesk::digest::{chart, render};
+use newsdesk::domain::Platform;
 use newsdesk::domain::{Article, Schedule, SourceKind};
-use newsdesk::editorial::DigestRequest;
+use newsdesk::editor::DigestRequest;
 use newsdesk::metrics::Metrics;
 use newsdesk::ops::Health;
-use newsdesk::scheduler::{Clock, Scheduler};
+use newsdesk::scheduler::Scheduler;
 use newsdesk::store::{NewSource, NewSubscription};
 use tokio::sync::watch;
 
@@ -220,7 +221,7 @@ async fn run(channels: usize, latency: Duration, global_per_second: Option<u32>)
     let mut sample = None;
     for _ in 0..COMPOSE_RUNS {
         let t = Instant::now();
-        let digest = app.digest(&request, slot).await.expect("digest");
+        let digest = app.editor.digest(&request, slot).await.expect("digest");
         digest_ms.push(ms(t.elapsed()));
         let t = Instant::now();
         let png = chart::png(&digest).ok();
@@ -424,7 +425,7 @@ async fn store_stories(app: &App, slot: DateTime<Utc>) -> usize {
         ids.extend(outcome.inserted.iter().map(|(_, id)| *id));
     }
     assert_eq!(ids.len(), n, "every article stored");
-    app.tag_articles(&ids).await.expect("tag");
+    app.editor.tag_articles(&ids).await.expect("tag");
     n
 }
 

@@ -30,7 +30,7 @@ use chrono::{DateTime, Utc};
 use newsdesk::app::App;
 use newsdesk::config::Settings;
 use newsdesk::domain::{Article, SourceKind};
-use newsdesk::editorial::DigestRequest;
+use newsdesk::editor::DigestRequest;
 use newsdesk::llm::tasks::{RUBRIC_BATCH, SYSTEM, rubric_prompt};
 use newsdesk::pipeline::topics::{TopicInput, TopicMatcher, builtin_topics};
 use newsdesk::store::NewSource;
@@ -306,7 +306,7 @@ async fn scenario(pool: &[Article], now: DateTime<Utc>, requests: &[DigestReques
     let mut cost = Cost::default();
     let mut shapes = Vec::new();
     for request in requests {
-        let digest = app.digest(request, now).await.expect("digest");
+        let digest = app.editor.digest(request, now).await.expect("digest");
         shapes.push(Shape {
             topic: request.topic.clone().unwrap_or_default(),
             in_window: digest.stats.in_window as usize,
@@ -363,7 +363,7 @@ async fn fill(app: &App, pool: &[Article], now: DateTime<Utc>) -> Vec<Stored> {
             ids.push(id);
         }
     }
-    app.tag_articles(&ids).await.expect("tag");
+    app.editor.tag_articles(&ids).await.expect("tag");
     stored
 }
 

@@ -66,7 +66,7 @@ fn main() {
             app.store.add_source(&source, t0).await.expect("add");
         }
         let started = Instant::now();
-        let first = app.poll_due(t0, |_| {}, |_| {}).await.expect("first poll");
+        let first = app.poller.poll_due(t0, |_| {}, |_| {}).await.expect("first poll");
         let first_time = started.elapsed();
         let first_rss = common::peak_rss_bytes().unwrap_or(0);
         println!(
@@ -87,7 +87,7 @@ fn main() {
         // Reset the peak so the figure below is the 304-heavy poll's own.
         let _ = std::fs::write("/proc/self/clear_refs", "5");
         let started = Instant::now();
-        let second = app.poll_due(t0 + Duration::hours(7), |_| {}, |_| {}).await.expect("second poll");
+        let second = app.poller.poll_due(t0 + Duration::hours(7), |_| {}, |_| {}).await.expect("second poll");
         let second_time = started.elapsed();
         let second_rss = common::peak_rss_bytes().unwrap_or(0);
         println!(

@@ -1,19 +1,19 @@
-//! Wires settings, the SQLite store and the HTTP fetcher into one [`App`], and carries the
-//! operations the CLI (and later the chat adapters) run on them: source management, the
-//! default pack, OPML, polling and search.
+//! Wires settings, the SQLite store and the HTTP fetcher into one [`App`] with its services
+//! ([`Editor`], [`Poller`]), and carries source management: adding (per scope, with the SSRF
+//! guard and the per-server quota), the default pack, OPML and search.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use url::Url;
 
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::SourceKind;
 use crate::domain::cooldown::Cooldowns;
-use crate::editorial::TopicIndex;
+use crate::editor::Editor;
 use crate::llm::{LlmEditor, LlmSummarizer};
-use crate::pipeline::summarize::{Extractive, Summarizer};
-use crate::poller::{self, PollSummary, SourceOutcome};
+use crate::poller::Poller;
 use crate::sources::defaults::{self, DEFAULT_SOURCES};
 use crate::sources::fetch::{ClientBuildError, Fetcher};
 use crate::sources::guard::{Guard, GuardError};
@@ -65,18 +65,16 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
-/// The running newsdesk: settings, store, HTTP client, the compiled topic set and the
-/// summariser.
+/// The running newsdesk: settings, store and HTTP client, and the services built on them —
+/// the [`Editor`] (topics, tagging, digests, summaries) and the [`Poller`] (polling passes).
+/// `App` builds and holds them; the work is theirs.
 #[derive(Clone)]
 pub struct App {
     pub settings: Arc<Settings>,
     pub store: Store,
     pub fetcher: Arc<Fetcher>,
-    /// Built on first use and rebuilt when topics change; see [`crate::editorial`].
-    pub topics: Arc<tokio::sync::RwLock<Option<Arc<TopicIndex>>>>,
-    pub summarizer: Arc<dyn Summarizer>,
-    /// The LLM editor when `[llm]` is configured; the offline pipeline otherwise.
-    pub llm: Option<Arc<LlmSummarizer>>,
+    pub editor: Arc<Editor>,
+    pub poller: Poller,
     /// Recent runs of the expensive commands, for their cooldowns.
     pub cooldowns: Arc<Cooldowns>,
 }
@@ -85,7 +83,7 @@ impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("App")
             .field("store", &self.store)
-            .field("summarizer", &self.summarizer.name())
+            .field("editor", &self.editor)
             .finish_non_exhaustive()
     }
 }
@@ -103,17 +101,22 @@ impl App {
         } else {
             None
         };
-        let summarizer: Arc<dyn Summarizer> = match &llm {
-            Some(llm) => llm.clone(),
-            None => Arc::new(Extractive),
-        };
-        Ok(App {
-            settings: Arc::new(settings),
-            store,
-            fetcher: Arc::new(fetcher),
-            topics: Arc::new(tokio::sync::RwLock::new(None)),
-            summarizer,
+        let settings = Arc::new(settings);
+        let fetcher = Arc::new(fetcher);
+        let editor = Arc::new(Editor::new(
+            settings.clone(),
+            store.clone(),
+            fetcher.clone(),
             llm,
+            Clock::System,
+        ));
+        let poller = Poller::new(settings.clone(), store.clone(), fetcher.clone(), editor.clone());
+        Ok(App {
+            settings,
+            store,
+            fetcher,
+            editor,
+            poller,
             cooldowns: Arc::new(Cooldowns::new()),
         })
     }
@@ -258,15 +261,6 @@ impl App {
             })
             .collect();
         Ok(render_opml("newsdesk sources", &entries))
-    }
-
-    pub async fn poll_due(
-        &self,
-        now: DateTime<Utc>,
-        on_start: impl FnOnce(usize),
-        on_done: impl Fn(&SourceOutcome),
-    ) -> Result<PollSummary, StoreError> {
-        poller::poll_due(self, now, on_start, on_done).await
     }
 
     pub async fn search(

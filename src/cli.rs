@@ -189,6 +189,7 @@ async fn fetch(app: &App, now: DateTime<Utc>) -> anyhow::Result<ExitCode> {
             .progress_chars("=> "),
     );
     let summary = app
+        .poller
         .poll_due(
             now,
             |due| bar.set_length(due as u64),

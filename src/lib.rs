@@ -11,8 +11,9 @@
 //!   CLI asks for (polling, source management, search).
 //! - [`cli`] is the command-line surface the thin `main.rs` hands over to.
 //! - [`pipeline`] (pure) tags topics and categories, clusters near-duplicates, scores and
-//!   summarises; [`digest`] composes an edition and renders it; [`editorial`] feeds them
-//!   from the store (tagging, digests, one-off summaries).
+//!   summarises; [`digest`] composes an edition and renders it; the [`editor`] service feeds
+//!   them from the store (tagging, digests, one-off summaries) and the [`poller`] service
+//!   runs polling passes.
 //! - [`commands`] is the platform-neutral command set (one enum, handlers returning a
 //!   reply); [`chat`] holds the adapters that speak Discord, the console (and Matrix) behind
 //!   the `ChatSink` trait; [`scheduler`] polls sources and delivers digests and alerts.
@@ -28,11 +29,12 @@
 pub mod app;
 pub mod chat;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod digest;
 pub mod domain;
-pub mod editorial;
+pub mod editor;
 pub mod eval;
 pub mod llm;
 pub mod metrics;

@@ -11,13 +11,17 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use url::Url;
 
-use crate::app::App;
-use crate::config::FetchSettings;
+use std::sync::Arc;
+
+use crate::config::{FetchSettings, Settings};
 use crate::domain::{Article, FailureClass, SourceKind, TranscriptRef};
+use crate::editor::Editor;
+use crate::sources::fetch::Fetcher;
 use crate::sources::fetch::{ACCEPT_FEED, ACCEPT_PAGE, FetchError, FetchOutcome, Validators};
 use crate::sources::fulltext::extract_article;
 use crate::sources::parse::{ParseError, parse_feed};
 use crate::sources::transcript::{TranscriptFormat, parse_chapters, parse_transcript};
+use crate::store::Store;
 use crate::store::{FailureUpdate, SourceRow, StoreError, SuccessUpdate};
 
 /// How many new episodes of one source get their transcript fetched in one pass; older
@@ -100,17 +104,59 @@ fn after(now: DateTime<Utc>, delay: Duration) -> DateTime<Utc> {
     now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(24))
 }
 
+/// The polling service: one pass over the due sources, with what it needs and nothing else.
+#[derive(Clone)]
+pub struct Poller {
+    settings: Arc<Settings>,
+    store: Store,
+    fetcher: Arc<Fetcher>,
+    /// Tags what a pass stores.
+    editor: Arc<Editor>,
+}
+
+impl std::fmt::Debug for Poller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Poller").finish_non_exhaustive()
+    }
+}
+
+impl Poller {
+    pub fn new(settings: Arc<Settings>, store: Store, fetcher: Arc<Fetcher>, editor: Arc<Editor>) -> Poller {
+        Poller {
+            settings,
+            store,
+            fetcher,
+            editor,
+        }
+    }
+
+    /// Polls every due source once, calling `on_done` as each finishes.
+    pub async fn poll_due(
+        &self,
+        now: DateTime<Utc>,
+        on_start: impl FnOnce(usize),
+        on_done: impl Fn(&SourceOutcome),
+    ) -> Result<PollSummary, StoreError> {
+        poll_due(self, now, on_start, on_done).await
+    }
+
+    /// Polls one source and records the result on it.
+    pub async fn poll_source(&self, source: SourceRow, now: DateTime<Utc>) -> Result<SourceOutcome, StoreError> {
+        poll_source(self, source, now).await
+    }
+}
+
 /// Polls every due source once, calling `on_done` as each finishes.
-pub async fn poll_due(
-    app: &App,
+async fn poll_due(
+    poller: &Poller,
     now: DateTime<Utc>,
     on_start: impl FnOnce(usize),
     on_done: impl Fn(&SourceOutcome),
 ) -> Result<PollSummary, StoreError> {
-    let due = app.store.due_sources(now).await?;
+    let due = poller.store.due_sources(now).await?;
     on_start(due.len());
-    let concurrency = app.settings.fetch.concurrency.max(1);
-    let mut results = futures::stream::iter(due.into_iter().map(|source| poll_source(app, source, now)))
+    let concurrency = poller.settings.fetch.concurrency.max(1);
+    let mut results = futures::stream::iter(due.into_iter().map(|source| poll_source(poller, source, now)))
         .buffer_unordered(concurrency);
     let mut summary = PollSummary::default();
     while let Some(outcome) = results.next().await {
@@ -134,12 +180,12 @@ pub async fn poll_due(
 }
 
 /// Polls one source and records the result on it.
-pub async fn poll_source(app: &App, source: SourceRow, now: DateTime<Utc>) -> Result<SourceOutcome, StoreError> {
+async fn poll_source(poller: &Poller, source: SourceRow, now: DateTime<Utc>) -> Result<SourceOutcome, StoreError> {
     let name = source.display_name().to_string();
     let url = source.url.clone();
-    match fetch_and_store(app, &source, now).await? {
+    match fetch_and_store(poller, &source, now).await? {
         Ok((result, update)) => {
-            app.store.record_success(source.id, &update, now).await?;
+            poller.store.record_success(source.id, &update, now).await?;
             Ok(SourceOutcome {
                 url,
                 name: update.title.clone().filter(|_| source.title.is_none()).unwrap_or(name),
@@ -151,10 +197,10 @@ pub async fn poll_source(app: &App, source: SourceRow, now: DateTime<Utc>) -> Re
             let failures = source.failures + 1;
             let failing_since = source.failing_since.unwrap_or(now);
             let disable_after = chrono::Duration::hours(
-                i64::try_from(app.settings.fetch.disable_after_hours).unwrap_or(i64::MAX / 3600),
+                i64::try_from(poller.settings.fetch.disable_after_hours).unwrap_or(i64::MAX / 3600),
             );
             let disable = now - failing_since >= disable_after;
-            let next_poll_at = after(now, backoff(&app.settings.fetch, failures));
+            let next_poll_at = after(now, backoff(&poller.settings.fetch, failures));
             let update = FailureUpdate {
                 class: error.class,
                 message: error.message.clone(),
@@ -162,7 +208,7 @@ pub async fn poll_source(app: &App, source: SourceRow, now: DateTime<Utc>) -> Re
                 next_poll_at,
                 disable,
             };
-            app.store.record_failure(source.id, &update, now).await?;
+            poller.store.record_failure(source.id, &update, now).await?;
             tracing::info!(source = %url, class = %error.class, error = %error.message, "poll failed");
             Ok(SourceOutcome {
                 url,
@@ -182,11 +228,11 @@ pub async fn poll_source(app: &App, source: SourceRow, now: DateTime<Utc>) -> Re
 /// The inner result separates a source's own failure (recorded, not fatal) from a store
 /// failure (fatal to the pass).
 async fn fetch_and_store(
-    app: &App,
+    poller: &Poller,
     source: &SourceRow,
     now: DateTime<Utc>,
 ) -> Result<Result<(PollResult, SuccessUpdate), FetchError>, StoreError> {
-    let fetch_settings = &app.settings.fetch;
+    let fetch_settings = &poller.settings.fetch;
     let url = match Url::parse(&source.url) {
         Ok(url) => url,
         Err(e) => {
@@ -201,7 +247,7 @@ async fn fetch_and_store(
         etag: source.etag.clone(),
         last_modified: source.last_modified.clone(),
     };
-    let fetched = match app.fetcher.fetch(&url, &validators, ACCEPT_FEED).await {
+    let fetched = match poller.fetcher.fetch(&url, &validators, ACCEPT_FEED).await {
         Ok(FetchOutcome::NotModified { max_age }) => {
             let interval = match max_age {
                 Some(age) => poll_interval(fetch_settings, None, Some(age)),
@@ -243,16 +289,16 @@ async fn fetch_and_store(
             }));
         }
     };
-    let outcome = app.store.insert_articles(source.id, &parsed.articles).await?;
+    let outcome = poller.store.insert_articles(source.id, &parsed.articles).await?;
     let inserted: Vec<(&Article, i64)> = outcome
         .inserted
         .iter()
         .filter_map(|(index, id)| parsed.articles.get(*index).map(|a| (a, *id)))
         .collect();
-    let full_texts = fill_full_text(app, &inserted).await?;
-    let transcripts = fetch_episode_files(app, &inserted).await?;
+    let full_texts = fill_full_text(poller, &inserted).await?;
+    let transcripts = fetch_episode_files(poller, &inserted).await?;
     let new_ids: Vec<i64> = inserted.iter().map(|(_, id)| *id).collect();
-    if let Err(error) = app.tag_articles(&new_ids).await {
+    if let Err(error) = poller.editor.tag_articles(&new_ids).await {
         // Untagged articles keep topics_version 0, so the next digest tags them.
         tracing::warn!(%error, "new articles not tagged yet");
     }
@@ -283,8 +329,8 @@ async fn fetch_and_store(
 
 /// With `sources.full_text`, replaces excerpts of new articles by the text of their page.
 /// An article whose page cannot be fetched or read stays marked excerpt-only.
-async fn fill_full_text(app: &App, inserted: &[(&Article, i64)]) -> Result<usize, StoreError> {
-    if !app.settings.sources.full_text {
+async fn fill_full_text(poller: &Poller, inserted: &[(&Article, i64)]) -> Result<usize, StoreError> {
+    if !poller.settings.sources.full_text {
         return Ok(0);
     }
     let mut filled = 0;
@@ -292,7 +338,11 @@ async fn fill_full_text(app: &App, inserted: &[(&Article, i64)]) -> Result<usize
         let Some(page_url) = article.url.as_deref().and_then(|u| Url::parse(u).ok()) else {
             continue;
         };
-        let html = match app.fetcher.fetch(&page_url, &Validators::default(), ACCEPT_PAGE).await {
+        let html = match poller
+            .fetcher
+            .fetch(&page_url, &Validators::default(), ACCEPT_PAGE)
+            .await
+        {
             Ok(FetchOutcome::Fetched(page)) => String::from_utf8_lossy(&page.body).into_owned(),
             Ok(FetchOutcome::NotModified { .. }) => continue,
             Err(error) => {
@@ -303,7 +353,7 @@ async fn fill_full_text(app: &App, inserted: &[(&Article, i64)]) -> Result<usize
         let extracted = tokio::task::spawn_blocking(move || extract_article(&html, &page_url)).await;
         match extracted {
             Ok(Ok(text)) => {
-                app.store.set_full_text(*id, &text).await?;
+                poller.store.set_full_text(*id, &text).await?;
                 filled += 1;
             }
             Ok(Err(error)) => tracing::debug!(%error, "no article found in the page; keeping the excerpt"),
@@ -314,8 +364,8 @@ async fn fill_full_text(app: &App, inserted: &[(&Article, i64)]) -> Result<usize
 }
 
 /// Fetches transcripts and chapters of new episodes; returns how many transcripts were stored.
-async fn fetch_episode_files(app: &App, inserted: &[(&Article, i64)]) -> Result<usize, StoreError> {
-    if !app.settings.sources.transcripts {
+async fn fetch_episode_files(poller: &Poller, inserted: &[(&Article, i64)]) -> Result<usize, StoreError> {
+    if !poller.settings.sources.transcripts {
         return Ok(0);
     }
     let mut episodes: Vec<&(&Article, i64)> = inserted.iter().filter(|(a, _)| a.episode.is_some()).collect();
@@ -324,38 +374,42 @@ async fn fetch_episode_files(app: &App, inserted: &[(&Article, i64)]) -> Result<
     for (article, id) in episodes.into_iter().take(TRANSCRIPTS_PER_POLL) {
         let Some(episode) = &article.episode else { continue };
         if let Some((reference, format)) = best_transcript(&episode.transcripts) {
-            match fetch_text(app, &reference.url).await {
+            match fetch_text(poller, &reference.url).await {
                 Ok(body) => match parse_transcript(&body, format) {
                     Ok(segments) if !segments.is_empty() => {
-                        app.store.save_transcript(*id, &segments).await?;
+                        poller.store.save_transcript(*id, &segments).await?;
                         stored += 1;
                     }
-                    Ok(_) => app.store.mark_episode_status(*id, Some("empty"), None).await?,
+                    Ok(_) => poller.store.mark_episode_status(*id, Some("empty"), None).await?,
                     Err(e) => {
-                        app.store
+                        poller
+                            .store
                             .mark_episode_status(*id, Some(&format!("parse error: {e}")), None)
                             .await?
                     }
                 },
                 Err(e) => {
-                    app.store
+                    poller
+                        .store
                         .mark_episode_status(*id, Some(&format!("{}: {e}", e.class)), None)
                         .await?
                 }
             }
         }
         if let Some(chapters_url) = &episode.chapters_url {
-            match fetch_text(app, chapters_url).await {
+            match fetch_text(poller, chapters_url).await {
                 Ok(body) => match parse_chapters(&body) {
-                    Ok(chapters) => app.store.save_chapters(*id, &chapters).await?,
+                    Ok(chapters) => poller.store.save_chapters(*id, &chapters).await?,
                     Err(e) => {
-                        app.store
+                        poller
+                            .store
                             .mark_episode_status(*id, None, Some(&format!("parse error: {e}")))
                             .await?
                     }
                 },
                 Err(e) => {
-                    app.store
+                    poller
+                        .store
                         .mark_episode_status(*id, None, Some(&format!("{}: {e}", e.class)))
                         .await?
                 }
@@ -379,13 +433,13 @@ fn best_transcript(refs: &[TranscriptRef]) -> Option<(&TranscriptRef, Transcript
         .min_by_key(|(_, f)| preference(*f))
 }
 
-async fn fetch_text(app: &App, raw_url: &str) -> Result<String, FetchError> {
+async fn fetch_text(poller: &Poller, raw_url: &str) -> Result<String, FetchError> {
     let url = Url::parse(raw_url).map_err(|e| FetchError {
         class: FailureClass::Blocked,
         message: format!("invalid URL {raw_url}: {e}"),
         status: None,
     })?;
-    match app.fetcher.fetch(&url, &Validators::default(), "*/*").await? {
+    match poller.fetcher.fetch(&url, &Validators::default(), "*/*").await? {
         FetchOutcome::Fetched(fetched) => Ok(String::from_utf8_lossy(&fetched.body).into_owned()),
         FetchOutcome::NotModified { .. } => Err(FetchError {
             class: FailureClass::HttpStatus,

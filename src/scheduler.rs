@@ -22,10 +22,11 @@ use tokio::task::JoinSet;
 
 use crate::app::App;
 use crate::chat::{Post, PostContent, SinkError, Sinks};
-use crate::commands::Platform;
+use crate::clock::Clock;
 use crate::digest::{Digest, chart, render};
+use crate::domain::Platform;
 use crate::domain::Schedule;
-use crate::editorial::{DigestRequest, EditorialError};
+use crate::editor::{DigestRequest, EditorialError};
 use crate::metrics::Metrics;
 use crate::ops::Health;
 use crate::store::{DeliveryStart, PruneReport, StoreError, SubscriptionRow};
@@ -41,37 +42,6 @@ pub enum SchedulerError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Editorial(#[from] EditorialError),
-}
-
-/// Where "now" comes from. The system clock in production; in tests a clock that follows
-/// tokio's (pausable) time from a chosen start, so schedules can be fast-forwarded.
-#[derive(Debug, Clone, Copy)]
-pub enum Clock {
-    System,
-    Tokio {
-        start: DateTime<Utc>,
-        at: tokio::time::Instant,
-    },
-}
-
-impl Clock {
-    /// A clock reading `start` now and advancing with tokio's time.
-    pub fn starting_at(start: DateTime<Utc>) -> Clock {
-        Clock::Tokio {
-            start,
-            at: tokio::time::Instant::now(),
-        }
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        match self {
-            Clock::System => Utc::now(),
-            Clock::Tokio { start, at } => {
-                let elapsed = chrono::Duration::from_std(at.elapsed()).unwrap_or_default();
-                *start + elapsed
-            }
-        }
-    }
 }
 
 /// What one pass of a loop did; tests and logs read it.
@@ -206,7 +176,7 @@ impl Scheduler {
 
     /// Polls every due source once and updates the source metrics.
     pub async fn poll_once(&self, now: DateTime<Utc>) {
-        match self.app.poll_due(now, |_| {}, |_| {}).await {
+        match self.app.poller.poll_due(now, |_| {}, |_| {}).await {
             Ok(summary) => {
                 self.metrics.articles_fetched(summary.new_articles as u64);
                 for _ in 0..summary.ok {
@@ -322,7 +292,7 @@ impl Scheduler {
             max_items: sub.max_items.clamp(1, 25) as usize,
             min_score: sub.min_score.clamp(0, 30) as u8,
         };
-        Ok(self.app.digest(&request, slot).await?)
+        Ok(self.app.editor.digest(&request, slot).await?)
     }
 
     /// Posts new stories to instant subscriptions: only articles fetched after the
@@ -355,7 +325,7 @@ impl Scheduler {
                 max_items: 25,
                 min_score: sub.min_score.clamp(0, 30) as u8,
             };
-            let digest = self.app.digest(&request, now).await?;
+            let digest = self.app.editor.digest(&request, now).await?;
             let mut items: Vec<_> = digest.items.iter().filter(|i| fresh.contains(&i.url)).collect();
             items.sort_by_key(|i| (i.published_at, i.rank));
             let mut posted_here = 0;

@@ -12,12 +12,13 @@ use tokio::sync::watch;
 
 use super::{ChatSink, Post, PostContent, SinkError, Sinks};
 use crate::app::App;
+use crate::clock::Clock;
 use crate::commands::{self, Caller, Platform, Reply, parse::parse_command};
 use crate::digest::render::terminal;
 use crate::digest::render::text::{clean_line, neutralize_mentions, safe_url};
 use crate::metrics::Metrics;
 use crate::ops::Health;
-use crate::scheduler::{Clock, Scheduler};
+use crate::scheduler::Scheduler;
 
 /// The console's only channel.
 pub const CONSOLE_CHANNEL: &str = "console";

@@ -15,8 +15,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 
-use crate::commands::Platform;
 use crate::digest::{Digest, DigestItem, TopicRef};
+use crate::domain::Platform;
 
 /// Something the scheduler delivers to a channel.
 #[derive(Debug, Clone, PartialEq)]

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::app::App;
 use crate::digest::{chart, render};
-use crate::editorial::{DigestRequest, EditorialError, SummarizedDocument, TopicSpec};
+use crate::editor::{DigestRequest, EditorialError, SummarizedDocument, TopicSpec};
 use crate::pipeline::glossary::DecoderEntry;
 use crate::pipeline::podcast::TopicSegment;
 use crate::pipeline::score::DEFAULT_MIN_SCORE;
@@ -114,7 +114,7 @@ pub async fn digest(app: &App, args: DigestArgs, now: DateTime<Utc>) -> anyhow::
     };
     // A bad topic is the user's mistake: say so before fetching anything.
     if let Some(slug) = &args.topic {
-        match app.find_topic("", slug).await {
+        match app.editor.find_topic("", slug).await {
             Ok(_) => {}
             Err(error @ EditorialError::UnknownTopic { .. }) => {
                 eprintln!("error: {error}");
@@ -131,6 +131,7 @@ pub async fn digest(app: &App, args: DigestArgs, now: DateTime<Utc>) -> anyhow::
     if !args.no_fetch {
         let bar = progress_bar(tty, "{spinner} [{bar:30}] {pos}/{len} sources {msg}");
         let summary = app
+            .poller
             .poll_due(
                 now,
                 |due| bar.set_length(due as u64),
@@ -152,7 +153,7 @@ pub async fn digest(app: &App, args: DigestArgs, now: DateTime<Utc>) -> anyhow::
     let spinner = progress_bar(tty, "{spinner} {msg}");
     spinner.set_message("ranking and summarising…");
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let digest = app.digest(&request, now).await;
+    let digest = app.editor.digest(&request, now).await;
     spinner.finish_and_clear();
     let digest = digest?;
 
@@ -205,7 +206,7 @@ struct SummaryJson<'a> {
 }
 
 pub async fn summarize(app: &App, args: SummarizeArgs) -> anyhow::Result<ExitCode> {
-    let document = match app.summarize_input(&args.input, args.transcript).await {
+    let document = match app.editor.summarize_input(&args.input, args.transcript).await {
         Ok(document) => document,
         Err(error) => {
             eprintln!("error: {error}");
@@ -311,7 +312,7 @@ pub async fn topics(app: &App, command: TopicsCommand, now: DateTime<Utc>) -> an
     };
     let outcome = match command {
         TopicsCommand::List { json } => {
-            let index = app.topic_index().await?;
+            let index = app.editor.topic_index().await?;
             let topics: Vec<_> = index.visible("").collect();
             if json {
                 let rows: Vec<TopicJson<'_>> = topics
@@ -335,16 +336,18 @@ pub async fn topics(app: &App, command: TopicsCommand, now: DateTime<Utc>) -> an
             }
             return Ok(ExitCode::SUCCESS);
         }
-        TopicsCommand::Add(args) => app.create_topic(&spec(args), now).await.map(|row| {
+        TopicsCommand::Add(args) => app.editor.create_topic(&spec(args), now).await.map(|row| {
             println!("Created topic {} ({}).", row.slug, row.name);
         }),
         TopicsCommand::Edit(args) => {
             let slug = args.slug.clone();
-            app.edit_topic(&spec(args), now)
+            app.editor
+                .edit_topic(&spec(args), now)
                 .await
                 .map(|()| println!("Updated topic {slug}."))
         }
         TopicsCommand::Remove { slug } => app
+            .editor
             .delete_topic("", &slug)
             .await
             .map(|()| println!("Deleted topic {slug}.")),

@@ -12,14 +12,14 @@ use tokio::sync::watch;
 
 use crate::app::App;
 use crate::chat::{console, discord};
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::metrics::Metrics;
 use crate::ops::{self, Health};
-use crate::scheduler::Clock;
 
 pub async fn run(app: &App, force_console: bool) -> anyhow::Result<ExitCode> {
     let now = Utc::now();
-    app.sync_topics(now).await.context("cannot load topics")?;
+    app.editor.sync_topics(now).await.context("cannot load topics")?;
     let installed = app
         .ensure_sources(now)
         .await

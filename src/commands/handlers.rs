@@ -12,7 +12,7 @@ use crate::app::{AddSourceError, App, ImportError};
 use crate::digest::age;
 use crate::digest::render::text::{clean_line, markdown_text, safe_url, truncate_width};
 use crate::domain::{Schedule, SourceKind, SourceStatus, parse_timezone};
-use crate::editorial::{DigestRequest, EditorialError, SummarizeError, TopicSpec};
+use crate::editor::{DigestRequest, EditorialError, SummarizeError, TopicSpec};
 use crate::sources::fetch::{FetchOutcome, Validators};
 use crate::store::{
     Added, GLOBAL_SCOPE, NewSubscription, SourceLinks, StoreError, SubscriptionRow, TopicRow, Unlinked,
@@ -207,7 +207,7 @@ struct SubscribeOptions {
 
 async fn subscribe(app: &App, caller: &Caller, options: SubscribeOptions, now: DateTime<Utc>) -> Outcome {
     let scope = caller.scope();
-    let topic = app.find_topic(&scope, &options.topic).await?;
+    let topic = app.editor.find_topic(&scope, &options.topic).await?;
     let channel = resolve_channel(caller, options.channel.as_deref())?;
     let mode = options.mode.unwrap_or(Mode::Digest);
     let server = app.store.server_settings(&scope).await?;
@@ -379,7 +379,7 @@ async fn topics(app: &App, caller: &Caller, action: TopicsAction, now: DateTime<
     let scope = caller.scope();
     match action {
         TopicsAction::List => {
-            let index = app.topic_index().await?;
+            let index = app.editor.topic_index().await?;
             let mut rows: Vec<&TopicRow> = index.visible(&scope).collect();
             rows.sort_by(|a, b| a.builtin.cmp(&b.builtin).reverse().then(a.slug.cmp(&b.slug)));
             let lines: Vec<String> = rows
@@ -415,7 +415,7 @@ async fn topics(app: &App, caller: &Caller, action: TopicsAction, now: DateTime<
                 exclude: exclude.as_deref().map(split_terms).unwrap_or_default(),
                 created_by: Some(caller.user.clone()),
             };
-            let row = app.create_topic(&spec, now).await?;
+            let row = app.editor.create_topic(&spec, now).await?;
             Ok(Reply::private(format!(
                 "✅ Created topic `{}` (**{}**) matching {}. Subscribe with `/subscribe topic:{}`.",
                 row.slug,
@@ -431,7 +431,7 @@ async fn topics(app: &App, caller: &Caller, action: TopicsAction, now: DateTime<
             exclude,
             description,
         } => {
-            let existing = app.find_topic(&scope, &slug).await?;
+            let existing = app.editor.find_topic(&scope, &slug).await?;
             if existing.builtin || existing.scope != scope {
                 return Err(user(format!(
                     "{:?} is a built-in topic and cannot be changed; create your own with `/manage topics create`",
@@ -447,12 +447,12 @@ async fn topics(app: &App, caller: &Caller, action: TopicsAction, now: DateTime<
                 exclude: exclude.as_deref().map(split_terms).unwrap_or(existing.exclude),
                 created_by: Some(caller.user.clone()),
             };
-            app.edit_topic(&spec, now).await?;
+            app.editor.edit_topic(&spec, now).await?;
             Ok(Reply::private(format!("✅ Updated topic `{}`.", existing.slug)))
         }
         TopicsAction::Delete { slug } => {
             let slug = slug.trim().to_lowercase();
-            app.delete_topic(&scope, &slug).await?;
+            app.editor.delete_topic(&scope, &slug).await?;
             Ok(Reply::private(format!("🗑️ Deleted topic `{slug}`.")))
         }
     }
@@ -809,7 +809,7 @@ async fn digest(
         max_items: usize::from(app.settings.delivery.default_max_items),
         min_score: min_score.clamp(0, 30) as u8,
     };
-    let digest = app.digest(&request, now).await?;
+    let digest = app.editor.digest(&request, now).await?;
     if digest.items.is_empty() {
         return Ok(Reply::private(format!(
             "No stories at ⭐ {min_score}/30 or more in the last {hours} h{} ({} articles in the window). \
@@ -848,7 +848,7 @@ async fn search(
         return Err(user(format!("days:{days} is out of range; pick 1 to 3650")));
     }
     let topic = match topic {
-        Some(slug) => Some(app.find_topic(&caller.scope(), &slug).await?),
+        Some(slug) => Some(app.editor.find_topic(&caller.scope(), &slug).await?),
         None => None,
     };
     const SHOWN: usize = 8;
@@ -904,11 +904,11 @@ async fn latest(app: &App, caller: &Caller, topic: Option<String>, count: Option
         return Err(user(format!("count:{count} is out of range; pick 1 to 20")));
     }
     let topic = match topic {
-        Some(slug) => Some(app.find_topic(&caller.scope(), &slug).await?),
+        Some(slug) => Some(app.editor.find_topic(&caller.scope(), &slug).await?),
         None => None,
     };
     // Make sure recently stored articles carry the current topic tags before filtering.
-    app.retag_stale(now).await?;
+    app.editor.retag_stale(now).await?;
     let rows = app
         .store
         .latest_articles(topic.as_ref().map(|t| t.id), &caller.scope(), count as u32)
@@ -951,6 +951,7 @@ async fn summarize(app: &App, caller: &Caller, raw_url: &str, now: DateTime<Utc>
         )));
     }
     let document = app
+        .editor
         .summarize_input_for(parsed.as_str(), false, &caller.scope(), now)
         .await
         .map_err(|err| match err {
@@ -1043,7 +1044,7 @@ async fn stats(app: &App, caller: &Caller, now: DateTime<Utc>) -> Outcome {
     );
     let mut text = text;
     let scope = caller.scope();
-    if app.llm.is_some() && !caller.is_operator && !scope.is_empty() {
+    if app.editor.llm().is_some() && !caller.is_operator && !scope.is_empty() {
         // A server sees its own use of the model, not what the others spend.
         let (spent, _) = app.store.llm_scope_usage(&scope, now).await?;
         let share = app.settings.llm.server_share();
@@ -1059,7 +1060,7 @@ async fn stats(app: &App, caller: &Caller, now: DateTime<Utc>) -> Outcome {
                 }
             ));
         }
-    } else if app.llm.is_some() {
+    } else if app.editor.llm().is_some() {
         let usage = app.store.llm_usage(now).await?;
         let tokens: i64 = usage.iter().map(|u| u.tokens()).sum();
         let requests: i64 = usage.iter().map(|u| u.requests).sum();

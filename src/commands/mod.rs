@@ -7,36 +7,10 @@ pub mod parse;
 
 use crate::digest::Digest;
 
+pub use crate::domain::Platform;
 pub use crate::domain::cooldown::{CooldownKind, Cooldowns, Limits, Wait};
 
 pub use handlers::{execute, help_text};
-
-/// Where a command came from, and therefore where subscriptions and posts go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Platform {
-    Discord,
-    Matrix,
-    Console,
-}
-
-impl Platform {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::Discord => "discord",
-            Platform::Matrix => "matrix",
-            Platform::Console => "console",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Platform> {
-        match text {
-            "discord" => Some(Platform::Discord),
-            "matrix" => Some(Platform::Matrix),
-            "console" => Some(Platform::Console),
-            _ => None,
-        }
-    }
-}
 
 /// Who ran a command, where. Adapters fill it from the platform's own facts (Discord member
 /// permissions, Matrix power levels); handlers never trust an option for any of it.

@@ -3,9 +3,11 @@
 
 mod article;
 pub mod cooldown;
+mod platform;
 mod schedule;
 mod source;
 
 pub use article::{Article, Chapter, EpisodeMedia, ParsedFeed, Segment, TranscriptRef};
+pub use platform::Platform;
 pub use schedule::{Schedule, ScheduleError, parse_timezone};
 pub use source::{FailureClass, SourceKind, SourceStatus};

@@ -16,13 +16,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
-use futures::future::BoxFuture;
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 use tokio::sync::Semaphore;
 
 use crate::config::LlmSettings;
-use crate::pipeline::summarize::{Document, Extractive, Summarizer, Summary};
+use crate::pipeline::summarize::{Document, Extractive, Summary};
 use crate::store::{CachedAnswer, Store, StoreError, UsageDelta};
 use client::{CallError, ChatClient};
 use tasks::{HighlightItem, Invalid, LlmSummary, MappedSegment, Rubric, RubricCandidate, SYSTEM, SegmentText, Task};
@@ -476,15 +475,5 @@ impl LlmSummarizer {
 
     pub fn editor(&self) -> &Arc<LlmEditor> {
         &self.editor
-    }
-}
-
-impl Summarizer for LlmSummarizer {
-    fn name(&self) -> &'static str {
-        "llm"
-    }
-
-    fn summarize<'a>(&'a self, doc: Document<'a>) -> BoxFuture<'a, Summary> {
-        Box::pin(async move { self.summarize_with_cost(doc, Utc::now()).await.0 })
     }
 }

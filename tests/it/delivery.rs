@@ -10,10 +10,11 @@ use chrono::{DateTime, TimeZone, Utc};
 use newsdesk::app::App;
 use newsdesk::chat::Sinks;
 use newsdesk::chat::console::{ConsoleSink, Output};
+use newsdesk::clock::Clock;
 use newsdesk::commands::{self, Caller, Command, Mode, Platform, Reply};
 use newsdesk::metrics::Metrics;
 use newsdesk::ops::Health;
-use newsdesk::scheduler::{Clock, Scheduler};
+use newsdesk::scheduler::Scheduler;
 use newsdesk::sources::parse::parse_feed;
 use tokio::sync::watch;
 
@@ -68,7 +69,7 @@ pub async fn store_feed(app: &App, source_url: &str, xml: &str, fetched_at: Date
     let parsed = parse_feed(xml.as_bytes(), Some("application/rss+xml"), &url, fetched_at).unwrap();
     let outcome = app.store.insert_articles(source.id, &parsed.articles).await.unwrap();
     let ids: Vec<i64> = outcome.inserted.iter().map(|(_, id)| *id).collect();
-    app.tag_articles(&ids).await.unwrap();
+    app.editor.tag_articles(&ids).await.unwrap();
     ids
 }
 

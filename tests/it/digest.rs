@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use newsdesk::digest::render;
-use newsdesk::editorial::DigestRequest;
+use newsdesk::editor::DigestRequest;
 use newsdesk::pipeline::category::Category;
 
 use crate::support::{FeedServer, spawn_app};
@@ -143,7 +143,7 @@ pub async fn two_feeds(server: &FeedServer, app: &newsdesk::app::App, now: DateT
         let url = server.add(name, "application/rss+xml", body);
         app.add_source(&url, None, None, None, now).await.unwrap();
     }
-    let polled = app.poll_due(now, |_| {}, |_| {}).await.unwrap();
+    let polled = app.poller.poll_due(now, |_| {}, |_| {}).await.unwrap();
     assert_eq!(polled.ok, 2, "{:?}", polled.outcomes);
 }
 
@@ -164,7 +164,7 @@ async fn digest_shows_each_story_once_above_the_threshold_with_coverage() {
     let now = Utc::now();
     two_feeds(&server, &t.app, now).await;
 
-    let digest = t.app.digest(&request(), now).await.unwrap();
+    let digest = t.app.editor.digest(&request(), now).await.unwrap();
     let titles: Vec<&str> = digest.items.iter().map(|i| i.title.as_str()).collect();
 
     let launches: Vec<_> = digest
@@ -249,6 +249,7 @@ async fn a_topic_digest_only_holds_that_topic_and_unknown_topics_are_named() {
 
     let digest = t
         .app
+        .editor
         .digest(
             &DigestRequest {
                 topic: Some("security".into()),
@@ -264,6 +265,7 @@ async fn a_topic_digest_only_holds_that_topic_and_unknown_topics_are_named() {
 
     let error = t
         .app
+        .editor
         .digest(
             &DigestRequest {
                 topic: Some("quantum-knitting".into()),
@@ -287,7 +289,7 @@ async fn custom_topics_tag_stored_articles_and_drive_a_digest() {
     let now = Utc::now();
     two_feeds(&server, &t.app, now).await;
 
-    let spec = newsdesk::editorial::TopicSpec {
+    let spec = newsdesk::editor::TopicSpec {
         scope: String::new(),
         slug: "pricing".into(),
         name: Some("API pricing".into()),
@@ -296,9 +298,10 @@ async fn custom_topics_tag_stored_articles_and_drive_a_digest() {
         exclude: vec!["theatre".into()],
         created_by: None,
     };
-    t.app.create_topic(&spec, now).await.unwrap();
+    t.app.editor.create_topic(&spec, now).await.unwrap();
     let digest = t
         .app
+        .editor
         .digest(
             &DigestRequest {
                 topic: Some("pricing".into()),
@@ -312,13 +315,13 @@ async fn custom_topics_tag_stored_articles_and_drive_a_digest() {
     let titles: Vec<&str> = digest.items.iter().map(|i| i.title.as_str()).collect();
     assert_eq!(titles, ["GPT-5 API pricing: what an agent workload costs"]);
 
-    let again = t.app.create_topic(&spec, now).await.unwrap_err().to_string();
+    let again = t.app.editor.create_topic(&spec, now).await.unwrap_err().to_string();
     assert!(again.contains("pricing"), "{again}");
-    let bad = newsdesk::editorial::TopicSpec {
+    let bad = newsdesk::editor::TopicSpec {
         slug: "Bad Slug!".into(),
         ..spec
     };
-    let error = t.app.create_topic(&bad, now).await.unwrap_err().to_string();
+    let error = t.app.editor.create_topic(&bad, now).await.unwrap_err().to_string();
     assert!(error.contains("Bad Slug!"), "{error}");
 }
 
@@ -326,7 +329,7 @@ async fn custom_topics_tag_stored_articles_and_drive_a_digest() {
 async fn an_empty_window_gives_an_empty_digest_not_an_error() {
     let t = spawn_app().await;
     let now = Utc::now();
-    let digest = t.app.digest(&request(), now).await.unwrap();
+    let digest = t.app.editor.digest(&request(), now).await.unwrap();
     assert!(digest.items.is_empty());
     assert!(digest.highlights.contains("Nothing"));
     let markdown = render::markdown(&digest, now);
@@ -357,10 +360,11 @@ async fn a_podcast_episode_is_summarised_from_its_transcript() {
     );
     let feed_url = server.add("pod", "application/rss+xml", feed);
     t.app.add_source(&feed_url, None, None, None, now).await.unwrap();
-    t.app.poll_due(now, |_| {}, |_| {}).await.unwrap();
+    t.app.poller.poll_due(now, |_| {}, |_| {}).await.unwrap();
 
     let digest = t
         .app
+        .editor
         .digest(
             &DigestRequest {
                 topic: Some("podcasts".into()),

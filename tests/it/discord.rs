@@ -10,10 +10,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use newsdesk::app::App;
 use newsdesk::chat::discord::{self, DiscordError};
+use newsdesk::clock::Clock;
 use newsdesk::config::{Secret, Settings};
 use newsdesk::metrics::Metrics;
 use newsdesk::ops::Health;
-use newsdesk::scheduler::Clock;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -55,7 +55,7 @@ pub(crate) async fn start_bot_with(fake: &FakeDiscord, dir: &Path, tweak: impl F
     let mut settings = bot_settings(fake, dir);
     tweak(&mut settings);
     let app = App::build(settings).await.unwrap();
-    app.sync_topics(Utc::now()).await.unwrap();
+    app.editor.sync_topics(Utc::now()).await.unwrap();
     let identified = fake.identify_count();
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(discord::run(
@@ -708,7 +708,7 @@ async fn discord_instant_alert_for_a_feed_item_with_everyone_and_a_user_mention_
         ),
     );
     bot.app.add_source(&backlog, None, None, None, now).await.unwrap();
-    bot.app.poll_due(now, |_| {}, |_| {}).await.unwrap();
+    bot.app.poller.poll_due(now, |_| {}, |_| {}).await.unwrap();
     let reply = admin(
         &fake,
         600,
@@ -746,7 +746,7 @@ async fn discord_instant_alert_for_a_feed_item_with_everyone_and_a_user_mention_
         ),
     );
     bot.app.add_source(&feed, None, None, None, later).await.unwrap();
-    bot.app.poll_due(later, |_| {}, |_| {}).await.unwrap();
+    bot.app.poller.poll_due(later, |_| {}, |_| {}).await.unwrap();
 
     let messages = fake
         .wait_channel_messages(FakeDiscord::DIGEST_CHANNEL_ID, 1, WAIT)
@@ -875,7 +875,7 @@ fn discord_restart_in_the_middle_of_a_delivery_posts_nothing_twice() {
         let app = doomed_handle
             .spawn(async move {
                 let app = App::build(settings).await.unwrap();
-                app.sync_topics(Utc::now()).await.unwrap();
+                app.editor.sync_topics(Utc::now()).await.unwrap();
                 tokio::spawn(discord::run(
                     app.clone(),
                     Metrics::new(),
@@ -1075,7 +1075,7 @@ async fn discord_metrics_endpoint_counts_posts_and_commands() {
     let dir = tempfile::tempdir().unwrap();
     let settings = bot_settings(&fake, dir.path());
     let app = App::build(settings).await.unwrap();
-    app.sync_topics(Utc::now()).await.unwrap();
+    app.editor.sync_topics(Utc::now()).await.unwrap();
     let metrics = Metrics::new();
     let health = Health::new();
     let listener = newsdesk::ops::bind("127.0.0.1:0").await.unwrap().unwrap();

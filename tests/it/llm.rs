@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use newsdesk::app::App;
 use newsdesk::config::{Secret, Settings};
 use newsdesk::digest::{Digest, render};
-use newsdesk::editorial::DigestRequest;
+use newsdesk::editor::DigestRequest;
 use newsdesk::pipeline::category::Category;
 
 use crate::digest::{Item, LAUNCH_A, LAUNCH_B, PRICING, SECURITY, THEATRE, rss};
@@ -86,7 +86,7 @@ async fn llm_feeds(server: &FeedServer, app: &App, now: DateTime<Utc>) {
     for (name, body) in [("llm-lab", lab), ("llm-press", press)] {
         let url = server.add(name, "application/rss+xml", body);
         app.add_source(&url, None, None, None, now).await.unwrap();
-        let polled = app.poll_due(now, |_| {}, |_| {}).await.unwrap();
+        let polled = app.poller.poll_due(now, |_| {}, |_| {}).await.unwrap();
         assert_eq!(polled.ok, 1, "{:?}", polled.outcomes);
     }
 }
@@ -123,7 +123,7 @@ fn titles(digest: &Digest) -> BTreeSet<String> {
 async fn offline_digest(server: &FeedServer, request: &DigestRequest, now: DateTime<Utc>) -> Digest {
     let offline = spawn_app().await;
     llm_feeds(server, &offline.app, now).await;
-    offline.app.digest(request, now).await.unwrap()
+    offline.app.editor.digest(request, now).await.unwrap()
 }
 
 /// What every failure must leave: the offline digest, whole, and clean Markdown.
@@ -157,7 +157,7 @@ async fn assert_digest_survives(mode: Mode, request: DigestRequest) {
     llm_feeds(&server, &t.app, now).await;
 
     let started = Instant::now();
-    let digest = t.app.digest(&request, now).await.unwrap();
+    let digest = t.app.editor.digest(&request, now).await.unwrap();
     let took = started.elapsed();
     let offline = offline_digest(&server, &request, now).await;
     assert_offline_and_clean(&digest, &offline, now);
@@ -180,7 +180,7 @@ async fn assert_digest_survives(mode: Mode, request: DigestRequest) {
     assert_eq!(cost.fallbacks as usize, n + 1 + scored, "{cost:?}");
     // Nothing failed is cached: a second digest asks again.
     let before = fake.count();
-    let again = t.app.digest(&request, now).await.unwrap();
+    let again = t.app.editor.digest(&request, now).await.unwrap();
     assert_offline_and_clean(&again, &offline, now);
     assert_eq!(fake.count(), 2 * before);
     // A timeout ends a request; it does not hang the digest.
@@ -199,7 +199,7 @@ async fn llm_well_formed_answers_give_rubric_scores_summaries_and_highlights() {
     let now = Utc::now();
     llm_feeds(&server, &t.app, now).await;
 
-    let digest = t.app.digest(&request(10, 0), now).await.unwrap();
+    let digest = t.app.editor.digest(&request(10, 0), now).await.unwrap();
     let offline = offline_digest(&server, &request(10, 0), now).await;
     assert_eq!(titles(&digest), titles(&offline), "min score 0 keeps every story");
     assert_eq!(digest.items.len(), 5, "{:?}", titles(&digest));
@@ -302,7 +302,7 @@ async fn llm_rubric_scores_decide_the_threshold() {
     let t = llm_app(&fake, |_| {}).await;
     let now = Utc::now();
     llm_feeds(&server, &t.app, now).await;
-    let everything = t.app.digest(&request(10, 0), now).await.unwrap();
+    let everything = t.app.editor.digest(&request(10, 0), now).await.unwrap();
     let rubric_total = |title: &str| everything.items.iter().find(|i| i.title == title).unwrap().score.total;
 
     // The offline score pre-selects; the rubric's total then decides who clears the bar.
@@ -321,7 +321,7 @@ async fn llm_rubric_scores_decide_the_threshold() {
             .map(|i| (&i.title, i.score.total, rubric_total(&i.title)))
             .collect::<Vec<_>>()
     );
-    let digest = t.app.digest(&request(10, threshold), now).await.unwrap();
+    let digest = t.app.editor.digest(&request(10, threshold), now).await.unwrap();
     assert_eq!(titles(&digest), expected);
     assert!(digest.items.iter().all(|i| i.score.total >= threshold));
     assert!(digest.items.iter().all(|i| i.summarizer == "llm"));
@@ -335,10 +335,10 @@ async fn llm_second_identical_digest_is_served_from_the_cache() {
     let now = Utc::now();
     llm_feeds(&server, &t.app, now).await;
 
-    let first = t.app.digest(&request(10, 0), now).await.unwrap();
+    let first = t.app.editor.digest(&request(10, 0), now).await.unwrap();
     let sent = fake.count();
     assert_eq!(sent, 1 + first.items.len() + 1);
-    let second = t.app.digest(&request(10, 0), now).await.unwrap();
+    let second = t.app.editor.digest(&request(10, 0), now).await.unwrap();
     assert_eq!(fake.count(), sent, "no new requests");
     let cost = second.stats.llm.unwrap();
     assert_eq!((cost.requests, cost.tokens, cost.fallbacks), (0, 0, 0));
@@ -363,7 +363,7 @@ async fn llm_second_identical_digest_is_served_from_the_cache() {
 
     // A smaller digest of the same day reuses the per-article rubric and summaries; only
     // its highlights (a different set of stories) are new.
-    let small = t.app.digest(&request(2, 0), now).await.unwrap();
+    let small = t.app.editor.digest(&request(2, 0), now).await.unwrap();
     assert_eq!(small.items.len(), 2);
     assert_eq!(fake.count(), sent + 1, "{:?}", fake.totals());
     assert_eq!(fake.count_task("highlights"), 2);
@@ -410,7 +410,7 @@ async fn llm_one_task_failing_leaves_the_others_in_use() {
     let t = llm_app(&fake, |_| {}).await;
     let now = Utc::now();
     llm_feeds(&server, &t.app, now).await;
-    let digest = t.app.digest(&request(10, 0), now).await.unwrap();
+    let digest = t.app.editor.digest(&request(10, 0), now).await.unwrap();
     let offline = offline_digest(&server, &request(10, 0), now).await;
     assert_eq!(titles(&digest), titles(&offline));
     for item in &digest.items {
@@ -434,7 +434,7 @@ async fn llm_budget_running_out_mid_digest_falls_back_and_then_sends_nothing() {
     let probe_fake = FakeLlm::start().await;
     let probe = llm_app(&probe_fake, |_| {}).await;
     llm_feeds(&server, &probe.app, now).await;
-    probe.app.digest(&request(10, 0), now).await.unwrap();
+    probe.app.editor.digest(&request(10, 0), now).await.unwrap();
     let costs: Vec<(String, u64)> = probe_fake
         .requests()
         .iter()
@@ -448,7 +448,7 @@ async fn llm_budget_running_out_mid_digest_falls_back_and_then_sends_nothing() {
     let fake = FakeLlm::start().await;
     let t = llm_app(&fake, |s| s.llm.max_tokens_per_day = budget).await;
     llm_feeds(&server, &t.app, now).await;
-    let digest = t.app.digest(&request(10, 0), now).await.unwrap();
+    let digest = t.app.editor.digest(&request(10, 0), now).await.unwrap();
     assert_eq!(fake.count(), 3, "{:?}", fake.totals());
     assert_eq!(digest.items.len(), 5);
     let kinds: Vec<&str> = digest.items.iter().map(|i| i.summarizer.as_str()).collect();
@@ -468,7 +468,7 @@ async fn llm_budget_running_out_mid_digest_falls_back_and_then_sends_nothing() {
     assert!(!markdown.contains("@everyone") && !markdown.contains("evil.example"));
 
     // Later the same day: cached answers are still used, nothing new is sent.
-    let again = t.app.digest(&request(10, 0), now).await.unwrap();
+    let again = t.app.editor.digest(&request(10, 0), now).await.unwrap();
     assert_eq!(fake.count(), 3);
     let cost = again.stats.llm.unwrap();
     assert_eq!(cost.requests, 0);
@@ -485,7 +485,7 @@ async fn llm_one_retry_recovers_from_a_first_failure() {
     let t = llm_app(&fake, |_| {}).await;
     let now = Utc::now();
     llm_feeds(&server, &t.app, now).await;
-    let digest = t.app.digest(&request(10, 0), now).await.unwrap();
+    let digest = t.app.editor.digest(&request(10, 0), now).await.unwrap();
 
     assert!(digest.items.iter().all(|i| i.summarizer == "llm"));
     assert!(digest.items.iter().all(|i| i.tldr.starts_with("LLM: ")));
@@ -523,10 +523,10 @@ async fn llm_off_sends_nothing_and_reports_no_llm_cost() {
     let server = FeedServer::start().await;
     let fake = FakeLlm::start().await;
     let t = spawn_app().await;
-    assert!(t.app.llm.is_none());
+    assert!(t.app.editor.llm().is_none());
     let now = Utc::now();
     llm_feeds(&server, &t.app, now).await;
-    let digest = t.app.digest(&request(10, 0), now).await.unwrap();
+    let digest = t.app.editor.digest(&request(10, 0), now).await.unwrap();
     assert!(!digest.items.is_empty());
     assert!(digest.items.iter().all(|i| i.summarizer == "extractive"));
     assert!(digest.stats.llm.is_none());
@@ -542,7 +542,7 @@ async fn llm_article_text_is_delimited_data_and_injected_orders_change_nothing()
     let t = llm_app(&fake, |_| {}).await;
     let now = Utc::now();
     llm_feeds(&server, &t.app, now).await;
-    let digest = t.app.digest(&request(10, 0), now).await.unwrap();
+    let digest = t.app.editor.digest(&request(10, 0), now).await.unwrap();
 
     let summary = fake
         .requests_for("summary")
@@ -589,7 +589,7 @@ async fn llm_article_text_is_delimited_data_and_injected_orders_change_nothing()
     gullible.set_task_mode("summary", Mode::InjectMention);
     let g = llm_app(&gullible, |_| {}).await;
     llm_feeds(&server, &g.app, now).await;
-    let digest = g.app.digest(&request(10, 0), now).await.unwrap();
+    let digest = g.app.editor.digest(&request(10, 0), now).await.unwrap();
     let item = digest.items.iter().find(|i| i.title == INJECTED_TITLE).unwrap();
     assert_eq!(item.summarizer, "extractive");
     assert!(
@@ -607,7 +607,12 @@ async fn llm_summarize_input_uses_the_model_and_falls_back_when_it_fails() {
     let dir = tempfile::tempdir().unwrap();
     let launch = dir.path().join("launch.txt");
     std::fs::write(&launch, format!("{LAUNCH_TITLE}\n\n{LAUNCH_A}")).unwrap();
-    let document = t.app.summarize_input(launch.to_str().unwrap(), false).await.unwrap();
+    let document = t
+        .app
+        .editor
+        .summarize_input(launch.to_str().unwrap(), false)
+        .await
+        .unwrap();
     assert_eq!(document.title, LAUNCH_TITLE);
     assert_eq!(document.summary.summarizer, "llm");
     assert!(
@@ -630,12 +635,22 @@ async fn llm_summarize_input_uses_the_model_and_falls_back_when_it_fails() {
     fake.set_mode(Mode::ServerError);
     let pricing = dir.path().join("pricing.txt");
     std::fs::write(&pricing, format!("GPT-5 API pricing\n\n{PRICING}")).unwrap();
-    let document = t.app.summarize_input(pricing.to_str().unwrap(), false).await.unwrap();
+    let document = t
+        .app
+        .editor
+        .summarize_input(pricing.to_str().unwrap(), false)
+        .await
+        .unwrap();
     assert_eq!(document.summary.summarizer, "extractive");
     assert!(!document.summary.tldr.is_empty());
     assert_eq!(fake.count_task("summary"), 3, "one failure, one retry");
     // The launch's answer was cached: no request even with the model down.
-    let document = t.app.summarize_input(launch.to_str().unwrap(), false).await.unwrap();
+    let document = t
+        .app
+        .editor
+        .summarize_input(launch.to_str().unwrap(), false)
+        .await
+        .unwrap();
     assert_eq!(document.summary.summarizer, "llm");
     assert_eq!(fake.count(), 3);
 }
@@ -650,6 +665,7 @@ async fn llm_podcast_transcript_is_mapped_per_segment_and_reduced() {
     let t = llm_app(&fake, |_| {}).await;
     let episode = t
         .app
+        .editor
         .summarize_input(transcript_path().to_str().unwrap(), true)
         .await
         .unwrap();
@@ -695,6 +711,7 @@ async fn llm_podcast_transcript_is_mapped_per_segment_and_reduced() {
     let b = llm_app(&broken, |_| {}).await;
     let offline = b
         .app
+        .editor
         .summarize_input(transcript_path().to_str().unwrap(), true)
         .await
         .unwrap();
@@ -764,7 +781,11 @@ async fn llm_fake_usage_follows_the_chars_over_four_rule() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("launch.txt");
     std::fs::write(&file, format!("{LAUNCH_TITLE}\n\n{LAUNCH_A}")).unwrap();
-    t.app.summarize_input(file.to_str().unwrap(), false).await.unwrap();
+    t.app
+        .editor
+        .summarize_input(file.to_str().unwrap(), false)
+        .await
+        .unwrap();
     let r = &fake.requests()[0];
     let chars = r.system.chars().count() + r.user.chars().count();
     assert_eq!(r.prompt_tokens, tokens_for(chars));
@@ -781,7 +802,12 @@ async fn llm_json_object_is_asked_for_when_schemas_are_off() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("launch.txt");
     std::fs::write(&file, format!("{LAUNCH_TITLE}\n\n{LAUNCH_A}")).unwrap();
-    let document = t.app.summarize_input(file.to_str().unwrap(), false).await.unwrap();
+    let document = t
+        .app
+        .editor
+        .summarize_input(file.to_str().unwrap(), false)
+        .await
+        .unwrap();
     assert_eq!(document.summary.summarizer, "llm");
     let r = &fake.requests()[0];
     assert_eq!(r.body["response_format"], serde_json::json!({ "type": "json_object" }));
@@ -798,7 +824,7 @@ async fn llm_failed_requests_count_in_the_digest_cost() {
     let t = llm_app(&fake, |_| {}).await;
     let now = Utc::now();
     llm_feeds(&server, &t.app, now).await;
-    let digest = t.app.digest(&request(10, 0), now).await.unwrap();
+    let digest = t.app.editor.digest(&request(10, 0), now).await.unwrap();
     let cost = digest.stats.llm.unwrap();
     assert_eq!(cost.requests as usize, fake.count());
     assert_eq!(cost.tokens, fake.tokens());
@@ -824,7 +850,12 @@ async fn llm_malformed_answers_count_against_the_budget() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("launch.txt");
     std::fs::write(&file, format!("{LAUNCH_TITLE}\n\n{LAUNCH_A}")).unwrap();
-    let document = t.app.summarize_input(file.to_str().unwrap(), false).await.unwrap();
+    let document = t
+        .app
+        .editor
+        .summarize_input(file.to_str().unwrap(), false)
+        .await
+        .unwrap();
     assert_eq!(document.summary.summarizer, "extractive");
     assert_eq!(fake.count(), 2);
     let stored: i64 = t
@@ -851,7 +882,7 @@ async fn llm_a_server_past_its_daily_share_gets_offline_summaries_while_other_se
         scope: "discord:1001".into(),
         ..request(3, 0)
     };
-    let first = t.app.digest(&a, now).await.unwrap();
+    let first = t.app.editor.digest(&a, now).await.unwrap();
     let cost = first.stats.llm.expect("the model was used");
     assert!(cost.requests > 0 && !cost.share_exhausted, "{cost:?}");
     let (spent, _) = t.app.store.llm_scope_usage("discord:1001", now).await.unwrap();
@@ -859,7 +890,7 @@ async fn llm_a_server_past_its_daily_share_gets_offline_summaries_while_other_se
 
     // Past its share, the same server gets the offline editor and is told why.
     let asked = fake.count();
-    let second = t.app.digest(&a, now).await.unwrap();
+    let second = t.app.editor.digest(&a, now).await.unwrap();
     assert_eq!(fake.count(), asked, "no request for a server past its share");
     assert!(second.stats.llm.is_some_and(|c| c.share_exhausted));
     assert!(second.items.iter().all(|i| i.summarizer == "extractive"));
@@ -871,12 +902,12 @@ async fn llm_a_server_past_its_daily_share_gets_offline_summaries_while_other_se
         scope: "discord:2002".into(),
         ..request(3, 0)
     };
-    let other = t.app.digest(&b, now).await.unwrap();
+    let other = t.app.editor.digest(&b, now).await.unwrap();
     let cost = other.stats.llm.expect("the model was used");
     assert!(!cost.share_exhausted && cost.requests + cost.cache_hits > 0, "{cost:?}");
     assert!(other.items.iter().any(|i| i.summarizer == "llm"));
     // The command line has no share of its own.
-    let cli = t.app.digest(&request(3, 0), now).await.unwrap();
+    let cli = t.app.editor.digest(&request(3, 0), now).await.unwrap();
     assert!(cli.stats.llm.is_some_and(|c| !c.share_exhausted));
 
     // `/summarize` for a server that just ran out says so once, then summarises offline.
@@ -886,6 +917,7 @@ async fn llm_a_server_past_its_daily_share_gets_offline_summaries_while_other_se
     let page = page.to_str().unwrap();
     let fresh = t
         .app
+        .editor
         .summarize_input_for(page, false, "discord:3003", now)
         .await
         .unwrap();
@@ -893,12 +925,14 @@ async fn llm_a_server_past_its_daily_share_gets_offline_summaries_while_other_se
     assert!(!fresh.share_notice);
     let told = t
         .app
+        .editor
         .summarize_input_for(page, false, "discord:3003", now)
         .await
         .unwrap();
     assert!(told.share_notice && told.summary.summarizer == "extractive");
     let again = t
         .app
+        .editor
         .summarize_input_for(page, false, "discord:3003", now)
         .await
         .unwrap();

@@ -9,10 +9,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use newsdesk::app::App;
 use newsdesk::chat::matrix::{self, MatrixError};
+use newsdesk::clock::Clock;
 use newsdesk::config::{Secret, Settings};
 use newsdesk::metrics::Metrics;
 use newsdesk::ops::Health;
-use newsdesk::scheduler::Clock;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -47,7 +47,7 @@ async fn start_bot(dir: &Path, bot: &User) -> Bot {
         .with_test_writer()
         .try_init();
     let app = App::build(bot_settings(dir, bot)).await.unwrap();
-    app.sync_topics(Utc::now()).await.unwrap();
+    app.editor.sync_topics(Utc::now()).await.unwrap();
     let health = Health::new();
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(matrix::run(

@@ -60,13 +60,13 @@ async fn first_poll_stores_every_item_and_second_poll_is_conditional() {
     let alpha = server.add("alpha", "application/rss+xml", ALPHA_RSS);
     t.app.add_source(&alpha, None, None, None, now).await.unwrap();
 
-    let first = t.app.poll_due(now, |_| {}, |_| {}).await.unwrap();
+    let first = t.app.poller.poll_due(now, |_| {}, |_| {}).await.unwrap();
     assert_eq!(first.sources, 1);
     assert_eq!(first.new_articles, 2);
     assert_eq!(t.app.store.count_articles().await.unwrap(), 2);
 
     let later = now + Duration::hours(2);
-    let second = t.app.poll_due(later, |_| {}, |_| {}).await.unwrap();
+    let second = t.app.poller.poll_due(later, |_| {}, |_| {}).await.unwrap();
     assert_eq!(second.sources, 1);
     assert_eq!(second.not_modified, 1, "{:?}", second.outcomes);
     assert_eq!(second.new_articles, 0);
@@ -97,7 +97,7 @@ async fn the_same_story_in_two_feeds_is_one_article() {
         let url = server.add(name, ct, body);
         t.app.add_source(&url, None, None, None, now).await.unwrap();
     }
-    let summary = t.app.poll_due(now, |_| {}, |_| {}).await.unwrap();
+    let summary = t.app.poller.poll_due(now, |_| {}, |_| {}).await.unwrap();
     assert_eq!(summary.failed, 0, "{:?}", summary.outcomes);
     // 2 + 2 items, one story shared.
     assert_eq!(t.app.store.count_articles().await.unwrap(), 3);
@@ -130,7 +130,12 @@ async fn the_same_story_in_two_feeds_is_one_article() {
     assert!(!article.text.contains('<'), "{}", article.text);
 
     // Polling again stores nothing more, even with the body served again.
-    let again = t.app.poll_due(now + Duration::hours(3), |_| {}, |_| {}).await.unwrap();
+    let again = t
+        .app
+        .poller
+        .poll_due(now + Duration::hours(3), |_| {}, |_| {})
+        .await
+        .unwrap();
     assert_eq!(again.new_articles, 0);
     assert_eq!(t.app.store.count_articles().await.unwrap(), 3);
 }
@@ -158,7 +163,7 @@ async fn each_broken_source_fails_alone_with_its_class() {
     for (url, _) in &cases {
         t.app.add_source(url, None, None, None, now).await.unwrap();
     }
-    let summary = t.app.poll_due(now, |_| {}, |_| {}).await.unwrap();
+    let summary = t.app.poller.poll_due(now, |_| {}, |_| {}).await.unwrap();
     assert_eq!(summary.sources, cases.len() + 1);
     assert_eq!(summary.ok, 1);
     assert_eq!(summary.failed, cases.len());
@@ -202,7 +207,7 @@ async fn failures_back_off_and_disable_after_a_day() {
     let mut delays = Vec::new();
     let mut disabled = false;
     for _ in 0..20 {
-        let summary = t.app.poll_due(now, |_| {}, |_| {}).await.unwrap();
+        let summary = t.app.poller.poll_due(now, |_| {}, |_| {}).await.unwrap();
         let outcome = &summary.outcomes[0];
         if let PollResult::Failed { disabled: d, .. } = outcome.result {
             disabled = d;
@@ -221,7 +226,12 @@ async fn failures_back_off_and_disable_after_a_day() {
     assert_eq!(row.status(), SourceStatus::Disabled);
     assert!(now - start >= Duration::hours(24));
     // A disabled source is no longer due.
-    let later = t.app.poll_due(now + Duration::days(3), |_| {}, |_| {}).await.unwrap();
+    let later = t
+        .app
+        .poller
+        .poll_due(now + Duration::days(3), |_| {}, |_| {})
+        .await
+        .unwrap();
     assert_eq!(later.sources, 0);
 }
 
@@ -248,7 +258,7 @@ async fn loopback_sources_are_refused_without_allow_private() {
         added_by: None,
     };
     t.app.store.add_source(&new, now).await.unwrap();
-    let summary = t.app.poll_due(now, |_| {}, |_| {}).await.unwrap();
+    let summary = t.app.poller.poll_due(now, |_| {}, |_| {}).await.unwrap();
     assert_eq!(summary.failed, 1);
     let row = t.app.store.source_by_url(&by_name).await.unwrap().unwrap();
     assert_eq!(row.last_error_class, Some(FailureClass::Blocked));
@@ -284,7 +294,7 @@ async fn full_text_replaces_excerpts_and_marks_failures() {
     );
     let feed_url = server.add("excerpts", "application/rss+xml", feed);
     t.app.add_source(&feed_url, None, None, None, now).await.unwrap();
-    let summary = t.app.poll_due(now, |_| {}, |_| {}).await.unwrap();
+    let summary = t.app.poller.poll_due(now, |_| {}, |_| {}).await.unwrap();
     assert_eq!(summary.new_articles, 2, "{:?}", summary.outcomes);
 
     let full = t.app.store.article_by_url(&article_url).await.unwrap().unwrap();
@@ -321,7 +331,7 @@ async fn podcast_episodes_get_transcripts_and_chapters() {
     );
     let feed_url = server.add("pod", "application/rss+xml", feed);
     t.app.add_source(&feed_url, None, None, None, now).await.unwrap();
-    let summary = t.app.poll_due(now, |_| {}, |_| {}).await.unwrap();
+    let summary = t.app.poller.poll_due(now, |_| {}, |_| {}).await.unwrap();
     assert_eq!(summary.failed, 0, "{:?}", summary.outcomes);
     match &summary.outcomes[0].result {
         PollResult::Fetched { transcripts, .. } => assert_eq!(*transcripts, 1),

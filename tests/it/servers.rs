@@ -9,11 +9,12 @@ use std::path::Path;
 
 use chrono::{Duration, Utc};
 use newsdesk::chat::Sinks;
+use newsdesk::clock::Clock;
 use newsdesk::config::Settings;
-use newsdesk::editorial::DigestRequest;
+use newsdesk::editor::DigestRequest;
 use newsdesk::metrics::Metrics;
 use newsdesk::ops::Health;
-use newsdesk::scheduler::{Clock, Scheduler};
+use newsdesk::scheduler::Scheduler;
 use serde_json::{Value, json};
 
 use crate::digest::{Item, LAUNCH_A, PRICING, SECURITY, rss};
@@ -332,12 +333,12 @@ async fn servers_private_sources_never_reach_another_guilds_alerts_digests_searc
         max_items: 10,
         min_score: 0,
     };
-    let for_b = bot.app.digest(&request(GUILD_B), now).await.unwrap();
+    let for_b = bot.app.editor.digest(&request(GUILD_B), now).await.unwrap();
     let titles: Vec<&str> = for_b.items.iter().map(|i| i.title.as_str()).collect();
     assert!(titles.iter().any(|t| t.contains("Quibbleflux")), "{titles:?}");
     assert!(!titles.iter().any(|t| t.contains("Zorblax")), "{titles:?}");
     assert_eq!(for_b.stats.sources_total, 2);
-    let for_a = bot.app.digest(&request(GUILD_A), now).await.unwrap();
+    let for_a = bot.app.editor.digest(&request(GUILD_A), now).await.unwrap();
     assert!(!for_a.items.iter().any(|i| i.title.contains("Quibbleflux")));
 
     // And a scheduled digest posted into B's channel.
@@ -495,6 +496,7 @@ async fn servers_global_sources_are_the_operators_and_a_mute_affects_only_the_se
     let now = Utc::now();
     let a_digest = bot
         .app
+        .editor
         .digest(
             &DigestRequest {
                 scope: scope(GUILD_A),

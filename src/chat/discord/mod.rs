@@ -20,13 +20,14 @@ use tokio::sync::watch;
 
 use crate::app::App;
 use crate::chat::Sinks;
+use crate::clock::Clock;
 use crate::commands::{self, Caller, Command, Mode, OpmlInput, Platform, Reply, SourcesAction, TopicsAction};
 use crate::config::DISCORD_API_BASE;
 use crate::digest::chart;
 use crate::digest::render::discord::{DiscordMessage, Embed, digest_messages, text_chunks};
 use crate::metrics::Metrics;
 use crate::ops::Health;
-use crate::scheduler::{Clock, Scheduler};
+use crate::scheduler::Scheduler;
 use rest::{CHART_FILENAME, DiscordRest, RestError, USER_AGENT};
 
 /// Discord's limit on a message's content.
@@ -497,7 +498,7 @@ async fn autocomplete_topic(ctx: Context<'_>, partial: &str) -> serenity::Create
     let scope = scope_of(ctx);
     let wanted = partial.trim().to_lowercase();
     let mut choices = Vec::new();
-    if let Ok(index) = ctx.data().app.topic_index().await {
+    if let Ok(index) = ctx.data().app.editor.topic_index().await {
         let mut rows: Vec<_> = index
             .visible(&scope)
             .filter(|t| t.slug.contains(&wanted) || t.name.to_lowercase().contains(&wanted))

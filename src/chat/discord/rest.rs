@@ -35,9 +35,9 @@ use tokio::time::Instant;
 use url::{Host, Url};
 
 use crate::chat::{ChatSink, Post, PostContent, SinkError};
-use crate::commands::Platform;
 use crate::config::Secret;
 use crate::digest::render::discord::{DiscordMessage, alert_message, digest_messages};
+use crate::domain::Platform;
 
 /// The User-Agent Discord asks bots to send: `DiscordBot ($url, $version)`.
 pub const USER_AGENT: &str = "DiscordBot (https://github.com/newsdesk, 0.1)";

@@ -32,6 +32,7 @@ use tokio::task::JoinSet;
 
 use crate::app::App;
 use crate::chat::{ChatSink, Post, PostContent, SinkError, Sinks};
+use crate::clock::Clock;
 use crate::commands::parse::parse_command;
 use crate::commands::{self, Caller, Command, Platform, Reply};
 use crate::config::MatrixSettings;
@@ -39,7 +40,7 @@ use crate::digest::chart;
 use crate::digest::render::matrix::{MatrixMessage, alert_message, digest_messages, reply_messages};
 use crate::metrics::Metrics;
 use crate::ops::Health;
-use crate::scheduler::{Clock, Scheduler};
+use crate::scheduler::Scheduler;
 use crate::store::StoreError;
 
 /// What users type before a command.
