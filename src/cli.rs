@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 mod editorial;
-mod serve;
+pub mod serve;
 
 use crate::app::App;
 use crate::config::Settings;

@@ -1,7 +1,7 @@
 //! The console adapter: the same commands as Discord, typed one per line on stdin
 //! (`/subscribe topic:agents schedule:"daily 08:30"`), with replies and posts printed to
-//! stdout. Its one channel is `console` and its user is an admin. At the end of input it
-//! stops the scheduler (finishing a post in flight) and returns.
+//! stdout. Its one channel is `console` and its user is the operator. Its listener ends with
+//! the input; the scheduler beside it then finishes a post in flight and stops.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -10,15 +10,13 @@ use futures::future::BoxFuture;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 use tokio::sync::watch;
 
-use super::{ChatSink, Post, PostContent, SinkError, Sinks};
+use super::{Adapter, AdapterError, ChatSink, Post, PostContent, SinkError};
 use crate::app::App;
 use crate::clock::Clock;
 use crate::commands::{self, Caller, Platform, Reply, parse::parse_command};
 use crate::digest::render::terminal;
 use crate::digest::render::text::{clean_line, neutralize_mentions, safe_url};
 use crate::metrics::Metrics;
-use crate::ops::Health;
-use crate::scheduler::Scheduler;
 
 /// The console's only channel.
 pub const CONSOLE_CHANNEL: &str = "console";
@@ -82,15 +80,6 @@ fn write_block(out: &Output, text: &str) -> std::io::Result<()> {
     out.flush()
 }
 
-async fn wait_for(shutdown: &mut watch::Receiver<bool>) {
-    while !*shutdown.borrow() {
-        if shutdown.changed().await.is_err() {
-            // Nobody can signal any more: wait for the end of input instead.
-            std::future::pending::<()>().await;
-        }
-    }
-}
-
 /// How a reply looks on the console (mentions inert, like every post).
 pub fn render_reply(reply: &Reply, now: chrono::DateTime<chrono::Utc>) -> String {
     let text = match reply {
@@ -101,70 +90,91 @@ pub fn render_reply(reply: &Reply, now: chrono::DateTime<chrono::Utc>) -> String
     neutralize_mentions(&text)
 }
 
-/// Reads commands from `input` until its end, answering each on `out`, while the scheduler
-/// polls and posts to the console. Returns once every reply is printed and the scheduler
-/// has stopped.
-pub async fn run(
+/// The console adapter: commands from `input`, replies and posts on `out`.
+pub struct Console {
     app: App,
-    input: impl AsyncBufRead + Unpin,
+    input: Box<dyn AsyncBufRead + Unpin + Send>,
     out: Output,
     metrics: Metrics,
-    health: Health,
     clock: Clock,
-    mut shutdown: watch::Receiver<bool>,
-) -> std::io::Result<()> {
-    let sinks = Sinks::new().with(Arc::new(ConsoleSink::new(Arc::clone(&out))));
-    let scheduler = Scheduler::new(app.clone(), sinks, metrics.clone(), health, clock);
-    let (stop, stopped) = watch::channel(false);
-    let loops = tokio::spawn(scheduler.run(stopped));
+}
 
-    let caller = Caller {
-        platform: Platform::Console,
-        server: None,
-        channel: CONSOLE_CHANNEL.to_string(),
-        user: "console".to_string(),
-        is_admin: true,
-        // Whoever types at the console runs the bot.
-        is_operator: true,
-    };
-    let mut lines = input.lines();
-    let result = loop {
-        let next = tokio::select! {
-            next = lines.next_line() => next,
-            _ = wait_for(&mut shutdown) => break Ok(()),
-        };
-        let line = match next {
-            Ok(Some(line)) => line,
-            Ok(None) => break Ok(()),
-            Err(err) => break Err(err),
-        };
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
+impl Console {
+    pub fn new(
+        app: App,
+        input: Box<dyn AsyncBufRead + Unpin + Send>,
+        out: Output,
+        metrics: Metrics,
+        clock: Clock,
+    ) -> Console {
+        Console {
+            app,
+            input,
+            out,
+            metrics,
+            clock,
         }
-        let started = std::time::Instant::now();
-        let (name, text, outcome) = match parse_command(line) {
-            Ok(command) => {
-                let name = command.name();
-                let reply = commands::execute(&app, &caller, command, clock.now()).await;
-                let outcome = if matches!(reply, Reply::Error { .. }) {
-                    "error"
-                } else {
-                    "ok"
-                };
-                (name, render_reply(&reply, clock.now()), outcome)
-            }
-            Err(err) => ("unparsed", format!("⚠️ {err}"), "error"),
-        };
-        metrics.command(name, outcome, started.elapsed());
-        if let Err(err) = write_block(&out, &format!("> {line}\n{text}")) {
-            break Err(err);
-        }
-    };
-    // End of input: stop the loops (a post in flight finishes) before returning.
-    let _ = stop.send(true);
-    if let Err(err) = loops.await {
-        tracing::error!(error = %err, "scheduler task ended abnormally");
     }
-    result
+}
+
+impl Adapter for Console {
+    fn sink(&self) -> Arc<dyn ChatSink> {
+        Arc::new(ConsoleSink::new(Arc::clone(&self.out)))
+    }
+
+    /// Reads commands until the input ends (or `stop`), answering each on the output.
+    fn listen(self: Box<Self>, stop: watch::Receiver<bool>) -> BoxFuture<'static, Result<(), AdapterError>> {
+        Box::pin(async move { self.read_commands(stop).await.map_err(AdapterError::from) })
+    }
+}
+
+impl Console {
+    async fn read_commands(self, mut stop: watch::Receiver<bool>) -> std::io::Result<()> {
+        let Console {
+            app,
+            input,
+            out,
+            metrics,
+            clock,
+        } = self;
+        let caller = Caller {
+            platform: Platform::Console,
+            server: None,
+            channel: CONSOLE_CHANNEL.to_string(),
+            user: "console".to_string(),
+            is_admin: true,
+            // Whoever types at the console runs the bot.
+            is_operator: true,
+        };
+        let mut lines = input.lines();
+        loop {
+            let next = tokio::select! {
+                next = lines.next_line() => next,
+                _ = stop.wait_for(|stop| *stop) => return Ok(()),
+            };
+            let Some(line) = next? else {
+                return Ok(());
+            };
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let started = std::time::Instant::now();
+            let (name, text, outcome) = match parse_command(line) {
+                Ok(command) => {
+                    let name = command.name();
+                    let reply = commands::execute(&app, &caller, command, clock.now()).await;
+                    let outcome = if matches!(reply, Reply::Error { .. }) {
+                        "error"
+                    } else {
+                        "ok"
+                    };
+                    (name, render_reply(&reply, clock.now()), outcome)
+                }
+                Err(err) => ("unparsed", format!("⚠️ {err}"), "error"),
+            };
+            metrics.command(name, outcome, started.elapsed());
+            write_block(&out, &format!("> {line}\n{text}"))?;
+        }
+    }
 }

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
+use tokio::sync::watch;
 
 use crate::digest::{Digest, DigestItem, TopicRef};
 use crate::domain::Platform;
@@ -71,6 +72,29 @@ pub trait ChatSink: Send + Sync {
     /// Posts to `channel`; returns the ids of the messages created (a long digest may take
     /// several).
     fn post<'a>(&'a self, channel: &'a str, post: &'a Post) -> BoxFuture<'a, Result<Vec<String>, SinkError>>;
+}
+
+/// A connected chat adapter: the sink the one scheduler posts through, and a listener that
+/// answers commands. `cli/serve.rs` runs every adapter's listener beside one scheduler over
+/// all their sinks, so no adapter schedules anything itself — and a process could run the
+/// listeners without the scheduler, or the scheduler without them.
+pub trait Adapter: Send {
+    fn sink(&self) -> Arc<dyn ChatSink>;
+    /// Answers commands until `stop` turns true — the scheduler has stopped by then — or
+    /// until the adapter ends on its own (the console's input ran out, a fatal error).
+    fn listen(self: Box<Self>, stop: watch::Receiver<bool>) -> BoxFuture<'static, Result<(), AdapterError>>;
+}
+
+/// Why an adapter could not connect or stopped listening.
+#[derive(Debug, thiserror::Error)]
+pub enum AdapterError {
+    #[error("the Discord bot stopped: {0}")]
+    Discord(#[from] discord::DiscordError),
+    #[cfg(feature = "matrix")]
+    #[error("the Matrix bot stopped: {0}")]
+    Matrix(#[from] matrix::MatrixError),
+    #[error("console input failed: {0}")]
+    Console(#[from] std::io::Error),
 }
 
 /// The sinks of the adapters that are running, by platform.

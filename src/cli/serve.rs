@@ -10,12 +10,16 @@ use anyhow::Context;
 use chrono::Utc;
 use tokio::sync::watch;
 
+use tokio::task::JoinSet;
+
 use crate::app::App;
-use crate::chat::{console, discord};
+use crate::chat::console::{self, Console};
+use crate::chat::{Adapter, AdapterError, Sinks, discord};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::metrics::Metrics;
 use crate::ops::{self, Health};
+use crate::scheduler::Scheduler;
 
 pub async fn run(app: &App, force_console: bool) -> anyhow::Result<ExitCode> {
     let now = Utc::now();
@@ -36,11 +40,7 @@ pub async fn run(app: &App, force_console: bool) -> anyhow::Result<ExitCode> {
             tracing::info!(listen = %app.settings.ops.listen, "serving /healthz and /metrics");
             let mut stopped = stopped.clone();
             let shutdown = async move {
-                while !*stopped.borrow() {
-                    if stopped.changed().await.is_err() {
-                        break;
-                    }
-                }
+                let _ = stopped.wait_for(|stop| *stop).await;
             };
             Some(tokio::spawn(ops::serve(
                 listener,
@@ -59,7 +59,8 @@ pub async fn run(app: &App, force_console: bool) -> anyhow::Result<ExitCode> {
 
     let has_token = app.settings.discord.token.as_ref().is_some_and(|t| !t.is_empty());
     let has_matrix = app.settings.matrix.enabled();
-    let result = if force_console || (!has_token && !has_matrix) {
+    let mut adapters: Vec<Box<dyn Adapter>> = Vec::new();
+    if force_console || (!has_token && !has_matrix) {
         if !force_console {
             eprintln!(
                 "No Discord token (NEWSDESK_DISCORD__TOKEN) or Matrix homeserver (matrix.homeserver_url) configured: \
@@ -67,67 +68,131 @@ pub async fn run(app: &App, force_console: bool) -> anyhow::Result<ExitCode> {
             );
         }
         let out: console::Output = Arc::new(Mutex::new(Box::new(std::io::stdout()) as Box<dyn Write + Send>));
-        let input = tokio::io::BufReader::new(tokio::io::stdin());
-        console::run(app.clone(), input, out, metrics, health, Clock::System, stopped.clone())
-            .await
-            .context("console input failed")
-    } else if has_matrix {
-        run_matrix(app, has_token, metrics, health, stopped.clone()).await
+        let input = Box::new(tokio::io::BufReader::new(tokio::io::stdin()));
+        adapters.push(Box::new(Console::new(
+            app.clone(),
+            input,
+            out,
+            metrics.clone(),
+            Clock::System,
+        )));
     } else {
-        discord::run(app.clone(), metrics, health, Clock::System, stopped.clone())
-            .await
-            .context("the Discord bot stopped")
-    };
+        if has_matrix {
+            // With Discord beside it, `/healthz` follows the Discord gateway.
+            let health = (!has_token).then(|| health.clone());
+            adapters.push(matrix_adapter(app, &metrics, health).await?);
+        }
+        if has_token {
+            let bot = discord::connect(app, &metrics, &health, Clock::System)
+                .await
+                .context("cannot start the Discord bot")?;
+            adapters.push(Box::new(bot));
+        }
+    }
+    let result = serve(app.clone(), adapters, metrics, health, Clock::System, stopped).await;
     if let Some(task) = ops_task {
         task.abort();
     }
-    result.map(|()| ExitCode::SUCCESS)
+    result?;
+    Ok(ExitCode::SUCCESS)
 }
 
-/// The Matrix bot, alone or beside the Discord bot: one scheduler posts through both.
-#[cfg(feature = "matrix")]
-async fn run_matrix(
-    app: &App,
-    with_discord: bool,
+/// Runs the adapters' listeners beside **one** scheduler posting through all their sinks,
+/// until `shutdown` turns true or a listener ends on its own (the console's input ran out,
+/// a gateway failed). Then the scheduler stops first — the post in flight finishes, no new
+/// one starts — and the listeners after it. The first listener error is returned.
+pub async fn serve(
+    app: App,
+    adapters: Vec<Box<dyn Adapter>>,
     metrics: Metrics,
     health: Health,
-    stopped: watch::Receiver<bool>,
-) -> anyhow::Result<()> {
-    use crate::chat::{Sinks, matrix};
-    if !with_discord {
-        return matrix::run(app.clone(), metrics, health, Clock::System, stopped)
-            .await
-            .context("the Matrix bot stopped");
+    clock: Clock,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<(), AdapterError> {
+    let sinks = adapters
+        .iter()
+        .fold(Sinks::new(), |sinks, adapter| sinks.with(adapter.sink()));
+    let scheduler = Scheduler::new(app, sinks, metrics, health, clock);
+    let (stop_scheduler, scheduler_stop) = watch::channel(false);
+    let scheduler_task = tokio::spawn(scheduler.run(scheduler_stop));
+    let (stop_listeners, listeners_stop) = watch::channel(false);
+    let mut listeners = JoinSet::new();
+    for adapter in adapters {
+        listeners.spawn(adapter.listen(listeners_stop.clone()));
     }
-    let bot = matrix::connect(app, metrics.clone(), Clock::System)
+
+    let mut ended_first = None;
+    tokio::select! {
+        _ = shutdown.wait_for(|stop| *stop) => {}
+        ended = listeners.join_next(), if !listeners.is_empty() => ended_first = ended,
+    }
+    let _ = stop_scheduler.send(true);
+    if let Err(err) = scheduler_task.await {
+        tracing::error!(error = %err, "scheduler task ended abnormally");
+    }
+    let _ = stop_listeners.send(true);
+    let mut result = Ok(());
+    let mut outcomes = Vec::new();
+    outcomes.extend(ended_first);
+    while let Some(ended) = listeners.join_next().await {
+        outcomes.push(ended);
+    }
+    for ended in outcomes {
+        match ended {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => {
+                if result.is_ok() {
+                    result = Err(err);
+                } else {
+                    tracing::error!(error = %err, "another adapter failed too");
+                }
+            }
+            Err(join) => tracing::error!(error = %join, "an adapter's listener ended abnormally"),
+        }
+    }
+    result
+}
+
+/// The Discord bot alone, as `run` serves it when only a token is configured.
+pub async fn serve_discord(
+    app: App,
+    metrics: Metrics,
+    health: Health,
+    clock: Clock,
+    shutdown: watch::Receiver<bool>,
+) -> Result<(), AdapterError> {
+    let bot = discord::connect(&app, &metrics, &health, clock).await?;
+    serve(app, vec![Box::new(bot)], metrics, health, clock, shutdown).await
+}
+
+/// The Matrix bot alone; `/healthz` follows the homeserver connection.
+#[cfg(feature = "matrix")]
+pub async fn serve_matrix(
+    app: App,
+    metrics: Metrics,
+    health: Health,
+    clock: Clock,
+    shutdown: watch::Receiver<bool>,
+) -> Result<(), AdapterError> {
+    let bot = crate::chat::matrix::connect(&app, metrics.clone(), clock)
+        .await?
+        .follow_health(health.clone());
+    serve(app, vec![Box::new(bot)], metrics, health, clock, shutdown).await
+}
+
+#[cfg(feature = "matrix")]
+async fn matrix_adapter(app: &App, metrics: &Metrics, health: Option<Health>) -> anyhow::Result<Box<dyn Adapter>> {
+    let bot = crate::chat::matrix::connect(app, metrics.clone(), Clock::System)
         .await
         .context("cannot connect to Matrix")?;
-    let sinks = Sinks::new().with(bot.sink());
-    let mut matrix_task = tokio::spawn(bot.serve(None, stopped.clone()));
-    let discord = discord::run_with_sinks(app.clone(), sinks, metrics, health, Clock::System, stopped.clone());
-    tokio::pin!(discord);
-    tokio::select! {
-        result = &mut discord => {
-            result.context("the Discord bot stopped")?;
-            matrix_task.await.context("the Matrix bot ended abnormally")?.context("the Matrix bot stopped")
-        }
-        result = &mut matrix_task => {
-            result.context("the Matrix bot ended abnormally")?.context("the Matrix bot stopped")?;
-            // Both stop on the same signal; Matrix may simply be first.
-            anyhow::ensure!(*stopped.borrow(), "the Matrix bot stopped before the Discord bot");
-            discord.await.context("the Discord bot stopped")
-        }
-    }
+    Ok(Box::new(match health {
+        Some(health) => bot.follow_health(health),
+        None => bot,
+    }))
 }
 
 #[cfg(not(feature = "matrix"))]
-async fn run_matrix(
-    _app: &App,
-    _with_discord: bool,
-    _metrics: Metrics,
-    _health: Health,
-    _stopped: watch::Receiver<bool>,
-) -> anyhow::Result<()> {
+async fn matrix_adapter(_app: &App, _metrics: &Metrics, _health: Option<Health>) -> anyhow::Result<Box<dyn Adapter>> {
     anyhow::bail!(
         "matrix.homeserver_url is set, but this newsdesk was built without Matrix support: \
          build it with `cargo build --release --features matrix` (or remove the [matrix] settings)"

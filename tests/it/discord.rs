@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use newsdesk::app::App;
-use newsdesk::chat::discord::{self, DiscordError};
+use newsdesk::chat::AdapterError;
+use newsdesk::cli::serve;
 use newsdesk::clock::Clock;
 use newsdesk::config::{Secret, Settings};
 use newsdesk::metrics::Metrics;
@@ -34,7 +35,7 @@ const INSTANT: i64 = 1;
 pub(crate) struct Bot {
     pub(crate) app: App,
     stop: watch::Sender<bool>,
-    task: JoinHandle<Result<(), DiscordError>>,
+    task: JoinHandle<Result<(), AdapterError>>,
 }
 
 fn bot_settings(fake: &FakeDiscord, dir: &Path) -> Settings {
@@ -58,7 +59,7 @@ pub(crate) async fn start_bot_with(fake: &FakeDiscord, dir: &Path, tweak: impl F
     app.editor.sync_topics(Utc::now()).await.unwrap();
     let identified = fake.identify_count();
     let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(discord::run(
+    let task = tokio::spawn(serve::serve_discord(
         app.clone(),
         Metrics::new(),
         Health::new(),
@@ -876,7 +877,7 @@ fn discord_restart_in_the_middle_of_a_delivery_posts_nothing_twice() {
             .spawn(async move {
                 let app = App::build(settings).await.unwrap();
                 app.editor.sync_topics(Utc::now()).await.unwrap();
-                tokio::spawn(discord::run(
+                tokio::spawn(serve::serve_discord(
                     app.clone(),
                     Metrics::new(),
                     Health::new(),
@@ -1090,7 +1091,7 @@ async fn discord_metrics_endpoint_counts_posts_and_commands() {
             let _ = ops_stop.wait_for(|s| *s).await;
         },
     ));
-    let task = tokio::spawn(discord::run(
+    let task = tokio::spawn(serve::serve_discord(
         app.clone(),
         metrics.clone(),
         health.clone(),

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use newsdesk::app::App;
-use newsdesk::chat::matrix::{self, MatrixError};
+use newsdesk::chat::AdapterError;
+use newsdesk::cli::serve;
 use newsdesk::clock::Clock;
 use newsdesk::config::{Secret, Settings};
 use newsdesk::metrics::Metrics;
@@ -27,7 +28,7 @@ struct Bot {
     app: App,
     health: Health,
     stop: watch::Sender<bool>,
-    task: JoinHandle<Result<(), MatrixError>>,
+    task: JoinHandle<Result<(), AdapterError>>,
 }
 
 fn bot_settings(dir: &Path, bot: &User) -> Settings {
@@ -50,7 +51,7 @@ async fn start_bot(dir: &Path, bot: &User) -> Bot {
     app.editor.sync_topics(Utc::now()).await.unwrap();
     let health = Health::new();
     let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(matrix::run(
+    let task = tokio::spawn(serve::serve_matrix(
         app.clone(),
         Metrics::new(),
         health.clone(),
@@ -254,7 +255,13 @@ async fn matrix_bot_joins_on_invite_even_when_invited_while_it_was_away() {
     let app = App::build(settings).await.unwrap();
     let (stop, stopped) = watch::channel(false);
     let health = Health::new();
-    let task = tokio::spawn(matrix::run(app, Metrics::new(), health.clone(), Clock::System, stopped));
+    let task = tokio::spawn(serve::serve_matrix(
+        app,
+        Metrics::new(),
+        health.clone(),
+        Clock::System,
+        stopped,
+    ));
     wait_until("the bot reconnects", async || health.report().gateway == Some(true)).await;
     let elsewhere = eve.create_room("not allowed").await;
     eve.invite(&elsewhere, &bot_user.user_id).await;

@@ -14,12 +14,13 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures::future::BoxFuture;
 use poise::serenity_prelude as serenity;
 use sha2::{Digest as _, Sha256};
 use tokio::sync::watch;
 
 use crate::app::App;
-use crate::chat::Sinks;
+use crate::chat::{Adapter, AdapterError, ChatSink};
 use crate::clock::Clock;
 use crate::commands::{self, Caller, Command, Mode, OpmlInput, Platform, Reply, SourcesAction, TopicsAction};
 use crate::config::DISCORD_API_BASE;
@@ -27,7 +28,6 @@ use crate::digest::chart;
 use crate::digest::render::discord::{DiscordMessage, Embed, digest_messages, text_chunks};
 use crate::metrics::Metrics;
 use crate::ops::Health;
-use crate::scheduler::Scheduler;
 use rest::{CHART_FILENAME, DiscordRest, RestError, USER_AGENT};
 
 /// Discord's limit on a message's content.
@@ -61,29 +61,17 @@ pub struct Data {
 type Error = Box<dyn std::error::Error + Send + Sync>;
 type Context<'a> = poise::Context<'a, Data, Error>;
 
-/// Runs the bot until `shutdown` turns true: the gateway client for commands and the
-/// scheduler posting through the REST client. On shutdown the post in flight finishes,
-/// then the gateway disconnects.
-pub async fn run(
-    app: App,
-    metrics: Metrics,
+/// The connected Discord adapter: the REST client the scheduler posts through, and the
+/// gateway client that answers slash commands.
+pub struct DiscordBot {
+    sink: Arc<DiscordRest>,
+    client: serenity::Client,
     health: Health,
-    clock: Clock,
-    shutdown: watch::Receiver<bool>,
-) -> Result<(), DiscordError> {
-    run_with_sinks(app, Sinks::new(), metrics, health, clock, shutdown).await
 }
 
-/// [`run`], with a scheduler that also posts through `other_sinks` (the Matrix adapter's,
-/// when one process serves both).
-pub async fn run_with_sinks(
-    app: App,
-    other_sinks: Sinks,
-    metrics: Metrics,
-    health: Health,
-    clock: Clock,
-    mut shutdown: watch::Receiver<bool>,
-) -> Result<(), DiscordError> {
+/// Builds the REST poster and the gateway client (commands registered on READY). Nothing
+/// connects until [`Adapter::listen`].
+pub async fn connect(app: &App, metrics: &Metrics, health: &Health, clock: Clock) -> Result<DiscordBot, DiscordError> {
     let settings = app.settings.discord.clone();
     let token = settings
         .token
@@ -91,8 +79,6 @@ pub async fn run_with_sinks(
         .filter(|t| !t.is_empty())
         .ok_or(DiscordError::NoToken)?;
     let rest = DiscordRest::new(&settings.api_base, token.clone(), USER_AGENT)?;
-    let sinks = other_sinks.with(Arc::new(rest));
-    let scheduler = Scheduler::new(app.clone(), sinks, metrics.clone(), health.clone(), clock);
 
     let mut http = serenity::HttpBuilder::new(token.expose());
     if settings.api_base.trim_end_matches('/') != DISCORD_API_BASE {
@@ -136,43 +122,47 @@ pub async fn run_with_sinks(
         .build();
 
     health.set_gateway_connected(Some(false));
-    let mut client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
+    let client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
         .framework(framework)
         .await?;
-    let shard_manager = Arc::clone(&client.shard_manager);
-    let (stop_scheduler, scheduler_stopped) = watch::channel(false);
-    let scheduler_task = tokio::spawn(scheduler.run(scheduler_stopped));
-    let mut client_task = tokio::spawn(async move { client.start().await });
-
-    let client_result = tokio::select! {
-        result = &mut client_task => Some(result),
-        _ = wait_for(&mut shutdown) => None,
-    };
-    let _ = stop_scheduler.send(true);
-    if let Err(err) = scheduler_task.await {
-        tracing::error!(error = %err, "scheduler task ended abnormally");
-    }
-    shard_manager.shutdown_all().await;
-    health.set_gateway_connected(Some(false));
-    let result = match client_result {
-        Some(result) => result,
-        None => client_task.await,
-    };
-    match result {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(err)) => Err(err.into()),
-        Err(join) => {
-            tracing::error!(error = %join, "Discord client task ended abnormally");
-            Ok(())
-        }
-    }
+    Ok(DiscordBot {
+        sink: Arc::new(rest),
+        client,
+        health: health.clone(),
+    })
 }
 
-async fn wait_for(shutdown: &mut watch::Receiver<bool>) {
-    while !*shutdown.borrow() {
-        if shutdown.changed().await.is_err() {
-            return;
-        }
+impl Adapter for DiscordBot {
+    fn sink(&self) -> Arc<dyn ChatSink> {
+        self.sink.clone()
+    }
+
+    /// Runs the gateway until `stop` turns true (the scheduler has finished its post in
+    /// flight by then), then disconnects.
+    fn listen(self: Box<Self>, mut stop: watch::Receiver<bool>) -> BoxFuture<'static, Result<(), AdapterError>> {
+        Box::pin(async move {
+            let DiscordBot { mut client, health, .. } = *self;
+            let shard_manager = Arc::clone(&client.shard_manager);
+            let mut client_task = tokio::spawn(async move { client.start().await });
+            let ended = tokio::select! {
+                result = &mut client_task => Some(result),
+                _ = stop.wait_for(|stop| *stop) => None,
+            };
+            shard_manager.shutdown_all().await;
+            health.set_gateway_connected(Some(false));
+            let result = match ended {
+                Some(result) => result,
+                None => client_task.await,
+            };
+            match result {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(err)) => Err(DiscordError::from(err).into()),
+                Err(join) => {
+                    tracing::error!(error = %join, "Discord client task ended abnormally");
+                    Ok(())
+                }
+            }
+        })
     }
 }
 

@@ -31,7 +31,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::app::App;
-use crate::chat::{ChatSink, Post, PostContent, SinkError, Sinks};
+use crate::chat::{Adapter, AdapterError, ChatSink, Post, PostContent, SinkError};
 use crate::clock::Clock;
 use crate::commands::parse::parse_command;
 use crate::commands::{self, Caller, Command, Platform, Reply};
@@ -40,7 +40,6 @@ use crate::digest::chart;
 use crate::digest::render::matrix::{MatrixMessage, alert_message, digest_messages, reply_messages};
 use crate::metrics::Metrics;
 use crate::ops::Health;
-use crate::scheduler::Scheduler;
 use crate::store::StoreError;
 
 /// What users type before a command.
@@ -81,6 +80,8 @@ pub struct MatrixBot {
     next_batch: String,
     /// Where the sync token is kept between restarts.
     token_key: String,
+    /// Follows the homeserver connection when set (Matrix as the only gateway).
+    health: Option<Health>,
 }
 
 impl std::fmt::Debug for MatrixBot {
@@ -89,30 +90,6 @@ impl std::fmt::Debug for MatrixBot {
             .field("user", &self.handler.own_user)
             .finish_non_exhaustive()
     }
-}
-
-/// Runs the Matrix bot and a scheduler posting through it until `shutdown` turns true. On
-/// shutdown the post or reply in flight finishes, then syncing stops.
-pub async fn run(
-    app: App,
-    metrics: Metrics,
-    health: Health,
-    clock: Clock,
-    shutdown: watch::Receiver<bool>,
-) -> Result<(), MatrixError> {
-    let bot = connect(&app, metrics.clone(), clock).await?;
-    health.set_gateway_connected(Some(true));
-    let sinks = Sinks::new().with(bot.sink());
-    let scheduler = Scheduler::new(app, sinks, metrics, health.clone(), clock);
-    let (stop_scheduler, scheduler_stopped) = watch::channel(false);
-    let scheduler_task = tokio::spawn(scheduler.run(scheduler_stopped));
-    let result = bot.serve(Some(health.clone()), shutdown).await;
-    let _ = stop_scheduler.send(true);
-    if let Err(err) = scheduler_task.await {
-        tracing::error!(error = %err, "scheduler task ended abnormally");
-    }
-    health.set_gateway_connected(Some(false));
-    result
 }
 
 /// Logs in, runs the first sync without handlers, joins pending invites and attaches the
@@ -198,15 +175,38 @@ pub async fn connect(app: &App, metrics: Metrics, clock: Clock) -> Result<Matrix
         handler,
         next_batch: first.next_batch,
         token_key,
+        health: None,
     })
 }
 
-impl MatrixBot {
+impl Adapter for MatrixBot {
     /// Posts for the scheduler, in the rooms the bot has joined.
-    pub fn sink(&self) -> Arc<dyn ChatSink> {
+    fn sink(&self) -> Arc<dyn ChatSink> {
         Arc::new(MatrixSink {
             client: self.client.clone(),
         })
+    }
+
+    fn listen(self: Box<Self>, stop: watch::Receiver<bool>) -> BoxFuture<'static, Result<(), AdapterError>> {
+        Box::pin(async move {
+            let health = self.health.clone();
+            if let Some(health) = &health {
+                health.set_gateway_connected(Some(true));
+            }
+            let result = self.serve(stop).await;
+            if let Some(health) = &health {
+                health.set_gateway_connected(Some(false));
+            }
+            result.map_err(AdapterError::from)
+        })
+    }
+}
+
+impl MatrixBot {
+    /// Lets `/healthz` follow the homeserver connection (when Matrix is the only gateway).
+    pub fn follow_health(mut self, health: Health) -> MatrixBot {
+        self.health = Some(health);
+        self
     }
 
     pub fn user_id(&self) -> &UserId {
@@ -216,14 +216,15 @@ impl MatrixBot {
     /// Syncs until `shutdown` turns true, backing off while the homeserver is unreachable;
     /// then waits (a bounded time) for replies still being written. `health`, when given,
     /// follows the connection.
-    pub async fn serve(self, health: Option<Health>, mut shutdown: watch::Receiver<bool>) -> Result<(), MatrixError> {
+    async fn serve(self, mut shutdown: watch::Receiver<bool>) -> Result<(), MatrixError> {
+        let health = self.health.clone();
         let timeout = Duration::from_secs(self.handler.settings.sync_timeout_secs);
         let mut settings = SyncSettings::default().timeout(timeout).token(self.next_batch.clone());
         let mut backoff = Duration::from_secs(1);
         loop {
             let synced = tokio::select! {
                 synced = self.client.sync_once(settings.clone()) => synced,
-                _ = wait_for(&mut shutdown) => break,
+                _ = shutdown.wait_for(|stop| *stop) => break,
             };
             match synced {
                 Ok(response) => {
@@ -249,7 +250,7 @@ impl MatrixBot {
                     }
                     tokio::select! {
                         _ = tokio::time::sleep(backoff) => {}
-                        _ = wait_for(&mut shutdown) => break,
+                        _ = shutdown.wait_for(|stop| *stop) => break,
                     }
                     backoff = (backoff * 2).min(Duration::from_secs(60));
                 }
@@ -257,15 +258,6 @@ impl MatrixBot {
         }
         self.handler.drain().await;
         Ok(())
-    }
-}
-
-async fn wait_for(shutdown: &mut watch::Receiver<bool>) {
-    while !*shutdown.borrow() {
-        if shutdown.changed().await.is_err() {
-            // The sender is gone: nobody can ask for a shutdown any more.
-            std::future::pending::<()>().await;
-        }
     }
 }
 
