@@ -160,7 +160,7 @@ pub async fn digest(app: &App, args: DigestArgs, now: DateTime<Utc>) -> anyhow::
     let rendered = match args.format {
         DigestFormat::Markdown => render::markdown(&digest, now),
         DigestFormat::Json => serde_json::to_string_pretty(&render::json(&digest))?,
-        DigestFormat::Text => render::terminal(&digest, now, args.out.is_none() && render::color_wanted()),
+        DigestFormat::Text => render::terminal(&digest, now, args.out.is_none() && color_wanted()),
     };
     match &args.out {
         Some(path) => {
@@ -170,10 +170,38 @@ pub async fn digest(app: &App, args: DigestArgs, now: DateTime<Utc>) -> anyhow::
         None => println!("{}", rendered.trim_end()),
     }
     if let Some(path) = &args.chart {
-        chart::write_png(&digest, path).with_context(|| format!("cannot write the chart {}", path.display()))?;
+        write_chart(&digest, path).with_context(|| format!("cannot write the chart {}", path.display()))?;
         eprintln!("Chart written to {}.", path.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Colour only on a terminal, and never when `NO_COLOR` is set to something (no-color.org).
+fn color_wanted() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    !no_color && std::io::stdout().is_terminal()
+}
+
+/// Why the chart file could not be written.
+#[derive(Debug, thiserror::Error)]
+enum ChartFileError {
+    #[error(transparent)]
+    Draw(#[from] chart::ChartError),
+    #[error("writing the chart to {path}: {source}")]
+    Write {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The keyword chart as a PNG file at `path` (the digest module draws; writing is ours).
+fn write_chart(digest: &crate::digest::Digest, path: &std::path::Path) -> Result<(), ChartFileError> {
+    let bytes = chart::png(digest)?;
+    std::fs::write(path, bytes).map_err(|source| ChartFileError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn progress_bar(tty: bool, template: &str) -> ProgressBar {
@@ -358,6 +386,25 @@ pub async fn topics(app: &App, command: TopicsCommand, now: DateTime<Utc>) -> an
         Err(user_error) => {
             eprintln!("error: {user_error}");
             Ok(ExitCode::from(2))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_chart_reports_the_path() {
+        let digest = crate::digest::render::fixture::digest();
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("chart.png");
+        write_chart(&digest, &path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(std::fs::read(&path).is_ok_and(|b| b.starts_with(b"\x89PNG")));
+        let missing = dir.path().join("no/such/dir/chart.png");
+        match write_chart(&digest, &missing) {
+            Err(ChartFileError::Write { path, .. }) => assert_eq!(path, missing),
+            other => panic!("expected a write error, got {other:?}"),
         }
     }
 }

@@ -6,7 +6,6 @@
 //! readers need, and pixel layout keeps labels from being clipped. The only font is DejaVu
 //! Sans, compiled in, so the output is the same on every machine and needs no system fonts.
 
-use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use image::ImageEncoder;
@@ -54,12 +53,6 @@ pub enum ChartError {
     Draw(String),
     #[error("encoding the chart as PNG failed: {0}")]
     Encode(#[from] image::ImageError),
-    #[error("writing the chart to {path}: {source}")]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
 }
 
 /// Registered once per process: plotters keeps fonts in a global table.
@@ -123,19 +116,6 @@ pub fn png(digest: &Digest) -> Result<Vec<u8>, ChartError> {
     let mut bytes = Vec::new();
     image::codecs::png::PngEncoder::new(&mut bytes).write_image(&rgb, WIDTH, HEIGHT, image::ColorType::Rgb8)?;
     Ok(bytes)
-}
-
-/// [`png`], written to `path`.
-///
-/// # Errors
-///
-/// As [`png`], plus [`ChartError::Write`] (with the path) when the file cannot be written.
-pub fn write_png(digest: &Digest, path: &Path) -> Result<(), ChartError> {
-    let bytes = png(digest)?;
-    std::fs::write(path, bytes).map_err(|source| ChartError::Write {
-        path: path.to_path_buf(),
-        source,
-    })
 }
 
 type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
@@ -341,6 +321,8 @@ fn bar_panel(
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
     use crate::digest::render::fixture;
 
@@ -481,19 +463,6 @@ mod tests {
         assert_eq!(inked(&img, WIDTH - 8, 0, WIDTH, HEIGHT), 0);
         if let Ok(dir) = std::env::var("NEWSDESK_CHART_SAMPLE_DIR") {
             let _ = std::fs::write(Path::new(&dir).join("digest-chart-long.png"), &bytes);
-        }
-    }
-
-    #[test]
-    fn write_png_reports_the_path() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let path = dir.path().join("chart.png");
-        write_png(&fixture::digest(), &path).unwrap_or_else(|e| panic!("{e}"));
-        assert!(std::fs::read(&path).is_ok_and(|b| b.starts_with(b"\x89PNG")));
-        let missing = dir.path().join("no/such/dir/chart.png");
-        match write_png(&fixture::digest(), &missing) {
-            Err(ChartError::Write { path, .. }) => assert_eq!(path, missing),
-            other => panic!("expected a write error, got {other:?}"),
         }
     }
 }

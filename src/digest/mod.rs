@@ -6,6 +6,7 @@
 
 pub mod chart;
 pub mod compose;
+pub mod layout;
 pub mod render;
 
 use chrono::{DateTime, Utc};

@@ -17,10 +17,11 @@ use serde::{Deserialize, Serialize};
 
 use super::text::{clean_line, markdown_text, neutralize_mentions, safe_url};
 use super::{
-    BAR_WIDTH, CHART_KEYWORDS, also_covered, article_flow, display_numbers, funnel, keyword_entries, nothing_message,
-    score_badge, stamp, threshold,
+    BAR_WIDTH, CHART_KEYWORDS, also_covered, article_flow, funnel, keyword_entries, nothing_message, score_badge,
+    stamp, threshold,
 };
 use crate::digest::chart::text_bars;
+use crate::digest::layout::{Block, CAPS, blocks, label};
 use crate::digest::{Digest, DigestItem, TopicRef, age};
 use crate::pipeline::category::Category;
 
@@ -43,21 +44,21 @@ pub const EMBED_URL_MAX: usize = 2_048;
 /// Per-part caps on feed text. Discord allows 6,000 chars across the embeds of a message, so
 /// one story with a runaway summary would otherwise get a message to itself; the caps keep
 /// a typical edition to a few messages.
-const SOURCE_MAX: usize = 100;
-const TLDR_MAX: usize = 500;
-const SUMMARY_MAX: usize = 1_200;
-const BULLET_MAX: usize = 300;
-const BULLETS_MAX: usize = 6;
-const WHY_MAX: usize = 500;
-const DECODER_MAX: usize = 4;
-const DECODER_ENTRY_MAX: usize = 250;
-const TAG_MAX: usize = 40;
-const TAGS_MAX: usize = 12;
-const ALSO_MAX: usize = 5;
-const ALSO_NAME_MAX: usize = 60;
-const HIGHLIGHTS_MAX: usize = 800;
-const MUST_READ_TITLE_MAX: usize = 120;
-const TOPIC_MAX: usize = 100;
+const SOURCE_MAX: usize = CAPS.source;
+const TLDR_MAX: usize = CAPS.tldr;
+const SUMMARY_MAX: usize = CAPS.summary;
+const BULLET_MAX: usize = CAPS.bullet;
+const BULLETS_MAX: usize = CAPS.bullets;
+const WHY_MAX: usize = CAPS.why;
+const DECODER_MAX: usize = CAPS.decoder_entries;
+const DECODER_ENTRY_MAX: usize = CAPS.decoder_entry;
+const TAG_MAX: usize = CAPS.tag;
+const TAGS_MAX: usize = CAPS.tags;
+const ALSO_MAX: usize = CAPS.also_covered;
+const ALSO_NAME_MAX: usize = CAPS.also_covered_name;
+const HIGHLIGHTS_MAX: usize = CAPS.highlights;
+const MUST_READ_TITLE_MAX: usize = CAPS.must_read_title;
+const TOPIC_MAX: usize = CAPS.topic;
 /// Links longer than this inside a description are shown unlinked: a tracking-laden URL
 /// would eat the room meant for the text.
 const INLINE_URL_MAX: usize = 512;
@@ -299,14 +300,39 @@ pub fn check_limits(message: &DiscordMessage) -> Result<(), LimitViolation> {
 /// 6,000-char limit. The first message's `content` is the digest title (for notifications);
 /// the last embed carries the footer. `now` is the clock ages are measured against.
 pub fn digest_messages(digest: &Digest, now: DateTime<Utc>) -> Vec<DiscordMessage> {
-    let mut embeds = vec![header_embed(digest, now)];
-    let mut n = 0;
-    for (_, items) in digest.sections() {
-        for item in items {
-            n += 1;
-            embeds.push(item_embed(item, n, now));
+    // Everything before the first item shares the header embed; each item is an embed of its
+    // own (its category shows as the embed's author and colour, so sections need no heading);
+    // the footer goes on the last embed.
+    let mut head = Vec::new();
+    let mut embeds = Vec::new();
+    for part in blocks(digest) {
+        match part {
+            Block::Header => head.push(Part::keep(format!("*{}*", header_meta(digest)))),
+            Block::Nothing => head.push(Part::keep(format!("**{}**", nothing_message(digest)))),
+            Block::Highlights(text) => {
+                let highlights = truncate_chars(&markdown_text(text), HIGHLIGHTS_MAX);
+                if !highlights.is_empty() {
+                    head.push(Part::cut(format!("**{}**\n{highlights}", label::HIGHLIGHTS)));
+                }
+            }
+            Block::MustRead(items) => head.push(Part::cut(must_read(&items, now))),
+            Block::Overview => head.push(Part::keep(overview(digest))),
+            Block::Charts => {
+                if !digest.keywords.is_empty() {
+                    // Not cuttable: a cut would leave the code block open.
+                    head.push(Part::keep(format!(
+                        "**{}**\n```text\n{}\n```",
+                        label::KEYWORDS,
+                        text_bars(&keyword_entries(digest, CHART_KEYWORDS), BAR_WIDTH)
+                    )));
+                }
+            }
+            Block::Section(_) => {}
+            Block::Item(n, item) => embeds.push(item_embed(item, n, now)),
+            Block::Footer => {}
         }
     }
+    embeds.insert(0, header_embed(digest, head));
     if let Some(last) = embeds.last_mut() {
         last.footer = Some(EmbedFooter {
             text: format!("newsdesk · {} · {}", stamp(digest), funnel(digest)),
@@ -489,7 +515,8 @@ fn is_blank_chunk(chunk: &str) -> bool {
     })
 }
 
-fn header_embed(digest: &Digest, now: DateTime<Utc>) -> Embed {
+/// The header embed: the digest's title over the head's parts.
+fn header_embed(digest: &Digest, parts: Vec<Part>) -> Embed {
     let title = markdown_text(&digest.title);
     let title = if title.is_empty() {
         "📰 News digest".to_string()
@@ -498,42 +525,6 @@ fn header_embed(digest: &Digest, now: DateTime<Utc>) -> Embed {
     } else {
         format!("📰 {title}")
     };
-    let mut meta = format!("Generated {} · last {} h", stamp(digest), digest.stats.window_hours);
-    if let Some(topic) = &digest.topic {
-        meta.push_str(&format!(
-            " · topic: {}",
-            truncate_chars(&markdown_text(&topic.name), TOPIC_MAX)
-        ));
-    }
-    let mut parts = vec![Part::keep(format!("*{meta}*"))];
-    if digest.items.is_empty() {
-        parts.push(Part::keep(format!("**{}**", nothing_message(digest))));
-    } else {
-        let highlights = truncate_chars(&markdown_text(&digest.highlights), HIGHLIGHTS_MAX);
-        if !highlights.is_empty() {
-            parts.push(Part::cut(format!("**✨ Today's Highlights**\n{highlights}")));
-        }
-        parts.push(Part::cut(must_read(digest, now)));
-    }
-    let s = &digest.stats;
-    let llm = super::llm_line(digest)
-        .map(|line| format!("\nLLM editor: {line}"))
-        .unwrap_or_default();
-    parts.push(Part::keep(format!(
-        "**📊 Data Overview**\nSources {}/{} · {} · window {} h · min score {}{llm}",
-        s.sources_ok,
-        s.sources_total,
-        article_flow(digest),
-        s.window_hours,
-        threshold(digest)
-    )));
-    if !digest.keywords.is_empty() {
-        // Not cuttable: a cut would leave the code block open.
-        parts.push(Part::keep(format!(
-            "**🔑 Top Keywords**\n```text\n{}\n```",
-            text_bars(&keyword_entries(digest, CHART_KEYWORDS), BAR_WIDTH)
-        )));
-    }
     Embed {
         title: Some(title),
         description: Some(fit_parts(parts, EMBED_DESCRIPTION_MAX)),
@@ -542,11 +533,38 @@ fn header_embed(digest: &Digest, now: DateTime<Utc>) -> Embed {
     }
 }
 
+/// "Generated … · last 24 h · topic: …".
+fn header_meta(digest: &Digest) -> String {
+    let mut meta = format!("Generated {} · last {} h", stamp(digest), digest.stats.window_hours);
+    if let Some(topic) = &digest.topic {
+        meta.push_str(&format!(
+            " · topic: {}",
+            truncate_chars(&markdown_text(&topic.name), TOPIC_MAX)
+        ));
+    }
+    meta
+}
+
+fn overview(digest: &Digest) -> String {
+    let s = &digest.stats;
+    let llm = super::llm_line(digest)
+        .map(|line| format!("\n{} {line}", label::LLM))
+        .unwrap_or_default();
+    format!(
+        "**{}**\nSources {}/{} · {} · window {} h · min score {}{llm}",
+        label::OVERVIEW,
+        s.sources_ok,
+        s.sources_total,
+        article_flow(digest),
+        s.window_hours,
+        threshold(digest)
+    )
+}
+
 /// The top three as linked titles, each pointing at the number it is shown under below.
-fn must_read(digest: &Digest, now: DateTime<Utc>) -> String {
-    let numbers = display_numbers(digest);
-    let mut out = "**🔥 Must Read**".to_string();
-    for item in digest.must_read() {
+fn must_read(items: &[(&DigestItem, Option<usize>)], now: DateTime<Utc>) -> String {
+    let mut out = format!("**{}**", label::MUST_READ);
+    for &(item, number) in items {
         let mut title = truncate_chars(&markdown_text(&item.title), MUST_READ_TITLE_MAX);
         if title.is_empty() {
             title = "(untitled)".to_string();
@@ -556,7 +574,7 @@ fn must_read(digest: &Digest, now: DateTime<Utc>) -> String {
             inline_link(&title, &item.url),
             item_meta(item, now)
         ));
-        if let Some(n) = numbers.get(&item.rank) {
+        if let Some(n) = number {
             out.push_str(&format!(" · → item {n}"));
         }
     }
@@ -578,7 +596,7 @@ fn item_embed(item: &DigestItem, n: usize, now: DateTime<Utc>) -> Embed {
         .map(|b| format!("- {b}"))
         .collect();
     if !bullets.is_empty() {
-        parts.push(Part::cut(format!("**Deep dive:**\n{}", bullets.join("\n"))));
+        parts.push(Part::cut(format!("**{}**\n{}", label::DEEP_DIVE, bullets.join("\n"))));
     }
     parts.extend(why_part(item));
     let decoder: Vec<String> = item
@@ -586,7 +604,12 @@ fn item_embed(item: &DigestItem, n: usize, now: DateTime<Utc>) -> Embed {
         .iter()
         .take(DECODER_MAX)
         .map(|e| {
-            let line = format!("📖 **{}** — {}", markdown_text(&e.term), markdown_text(&e.definition));
+            let line = format!(
+                "{} **{}** — {}",
+                label::DECODER_ICON,
+                markdown_text(&e.term),
+                markdown_text(&e.definition)
+            );
             truncate_chars(&line, DECODER_ENTRY_MAX)
         })
         .collect();
@@ -601,7 +624,7 @@ fn item_embed(item: &DigestItem, n: usize, now: DateTime<Utc>) -> Embed {
         .collect();
     if !also.is_empty() {
         // Not cuttable: a cut could end inside a link.
-        parts.push(Part::keep(format!("Also covered by: {}", also.join(", "))));
+        parts.push(Part::keep(format!("{} {}", label::ALSO_COVERED, also.join(", "))));
     }
     Embed {
         title: Some(format!("{n}. {}", item_title(item))),
@@ -631,13 +654,13 @@ fn tldr_line(item: &DigestItem) -> String {
     if tldr.is_empty() {
         truncate_chars(&markdown_text(&item.summary), TLDR_MAX)
     } else {
-        format!("**TL;DR** {tldr}")
+        format!("**{}** {tldr}", label::TLDR)
     }
 }
 
 fn why_part(item: &DigestItem) -> Option<Part> {
     let why = truncate_chars(&markdown_text(item.why_it_matters.as_deref()?), WHY_MAX);
-    (!why.is_empty()).then(|| Part::cut(format!("💡 **Why it matters:** {why}")))
+    (!why.is_empty()).then(|| Part::cut(format!("{} **{}** {why}", label::WHY_ICON, label::WHY)))
 }
 
 fn tags_part(item: &DigestItem) -> Option<Part> {
@@ -648,7 +671,7 @@ fn tags_part(item: &DigestItem) -> Option<Part> {
         .filter(|t| !t.is_empty())
         .take(TAGS_MAX)
         .collect();
-    (!tags.is_empty()).then(|| Part::cut(format!("🏷️ {}", tags.join(" · "))))
+    (!tags.is_empty()).then(|| Part::cut(format!("{} {}", label::TAGS_ICON, tags.join(" · "))))
 }
 
 /// The item's title as embed title text, never empty.

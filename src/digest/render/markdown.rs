@@ -8,34 +8,37 @@ use chrono::{DateTime, Utc};
 
 use super::text::{markdown_text, safe_url};
 use super::{
-    BAR_WIDTH, CHART_KEYWORDS, TAG_LINE_KEYWORDS, also_covered, article_flow, category_entries, display_numbers,
-    funnel, keyword_entries, nothing_message, score_badge, stamp, threshold,
+    BAR_WIDTH, CHART_KEYWORDS, TAG_LINE_KEYWORDS, also_covered, article_flow, category_entries, funnel,
+    keyword_entries, nothing_message, score_badge, stamp, threshold,
 };
 use crate::digest::chart::text_bars;
+use crate::digest::layout::{Block, blocks, label};
 use crate::digest::{Digest, DigestItem, age};
 
 /// The digest as Markdown (CommonMark with GitHub tables). `now` is the clock ages are
 /// measured against.
 pub fn markdown(digest: &Digest, now: DateTime<Utc>) -> String {
     let mut out = String::new();
-    header(&mut out, digest);
-    if digest.items.is_empty() {
-        out.push_str(&format!("**{}**\n\n", nothing_message(digest)));
-        overview(&mut out, digest);
-        footer(&mut out, digest);
-        return out;
+    for block in blocks(digest) {
+        match block {
+            Block::Header => header(&mut out, digest),
+            Block::Nothing => out.push_str(&format!("**{}**\n\n", nothing_message(digest))),
+            Block::Highlights(text) => {
+                out.push_str(&format!("## {}\n\n", label::HIGHLIGHTS));
+                out.push_str(&markdown_text(text));
+                out.push_str("\n\n");
+            }
+            Block::MustRead(items) => must_read(&mut out, &items, now),
+            Block::Overview => overview(&mut out, digest),
+            Block::Charts => {
+                keywords(&mut out, digest);
+                categories(&mut out, digest);
+            }
+            Block::Section(category) => out.push_str(&format!("---\n\n## {}\n\n", category.label())),
+            Block::Item(n, item) => item_block(&mut out, item, n, now),
+            Block::Footer => footer(&mut out, digest),
+        }
     }
-    if !digest.highlights.trim().is_empty() {
-        out.push_str("## ✨ Today's Highlights\n\n");
-        out.push_str(&markdown_text(&digest.highlights));
-        out.push_str("\n\n");
-    }
-    must_read(&mut out, digest, now);
-    overview(&mut out, digest);
-    keywords(&mut out, digest);
-    categories(&mut out, digest);
-    sections(&mut out, digest, now);
-    footer(&mut out, digest);
     out
 }
 
@@ -67,10 +70,9 @@ fn linked_title(item: &DigestItem) -> String {
     }
 }
 
-fn must_read(out: &mut String, digest: &Digest, now: DateTime<Utc>) {
-    let numbers = display_numbers(digest);
-    out.push_str("## 🔥 Must Read\n\n");
-    for item in digest.must_read() {
+fn must_read(out: &mut String, items: &[(&DigestItem, Option<usize>)], now: DateTime<Utc>) {
+    out.push_str(&format!("## {}\n\n", label::MUST_READ));
+    for &(item, number) in items {
         out.push_str(&format!("- **{}**  \n", linked_title(item)));
         let mut meta = format!(
             "{} · {} · {} · {}",
@@ -79,13 +81,18 @@ fn must_read(out: &mut String, digest: &Digest, now: DateTime<Utc>) {
             score_badge(item),
             item.category.label()
         );
-        if let Some(n) = numbers.get(&item.rank) {
+        if let Some(n) = number {
             meta.push_str(&format!(" · → item {n}"));
         }
         out.push_str(&format!("  {meta}  \n"));
-        out.push_str(&format!("  **TL;DR** {}", markdown_text(&item.tldr)));
+        out.push_str(&format!("  **{}** {}", label::TLDR, markdown_text(&item.tldr)));
         if let Some(why) = item.why_it_matters.as_deref().filter(|w| !w.trim().is_empty()) {
-            out.push_str(&format!("  \n  💡 **Why it matters:** {}", markdown_text(why)));
+            out.push_str(&format!(
+                "  \n  {} **{}** {}",
+                label::WHY_ICON,
+                label::WHY,
+                markdown_text(why)
+            ));
         }
         out.push('\n');
     }
@@ -94,8 +101,14 @@ fn must_read(out: &mut String, digest: &Digest, now: DateTime<Utc>) {
 
 fn overview(out: &mut String, digest: &Digest) {
     let s = &digest.stats;
-    out.push_str("## 📊 Data Overview\n\n");
-    out.push_str("| Sources scanned | Articles | Window | Min score |\n");
+    out.push_str(&format!("## {}\n\n", label::OVERVIEW));
+    out.push_str(&format!(
+        "| {} | {} | {} | {} |\n",
+        label::SOURCES_SCANNED,
+        label::ARTICLES,
+        label::WINDOW,
+        label::MIN_SCORE
+    ));
     out.push_str("|:---:|:---:|:---:|:---:|\n");
     out.push_str(&format!(
         "| {}/{} | {} | {} h | {} |\n\n",
@@ -106,7 +119,7 @@ fn overview(out: &mut String, digest: &Digest) {
         threshold(digest)
     ));
     if let Some(line) = super::llm_line(digest) {
-        out.push_str(&format!("LLM editor: {line}\n\n"));
+        out.push_str(&format!("{} {line}\n\n", label::LLM));
     }
 }
 
@@ -114,7 +127,7 @@ fn keywords(out: &mut String, digest: &Digest) {
     if digest.keywords.is_empty() {
         return;
     }
-    out.push_str("## 🔑 Top Keywords\n\n```text\n");
+    out.push_str(&format!("## {}\n\n```text\n", label::KEYWORDS));
     out.push_str(&text_bars(&keyword_entries(digest, CHART_KEYWORDS), BAR_WIDTH));
     out.push_str("\n```\n\n");
     let tags: Vec<String> = digest
@@ -123,27 +136,16 @@ fn keywords(out: &mut String, digest: &Digest) {
         .take(TAG_LINE_KEYWORDS)
         .map(|(word, n)| format!("{}({n})", markdown_text(word)))
         .collect();
-    out.push_str(&format!("**Topic Tags:** {}\n\n", tags.join(" · ")));
+    out.push_str(&format!("**{}** {}\n\n", label::TOPIC_TAGS, tags.join(" · ")));
 }
 
 fn categories(out: &mut String, digest: &Digest) {
     if digest.categories.is_empty() {
         return;
     }
-    out.push_str("## 🗂️ Category Distribution\n\n```text\n");
+    out.push_str(&format!("## {}\n\n```text\n", label::CATEGORIES));
     out.push_str(&text_bars(&category_entries(digest), BAR_WIDTH));
     out.push_str("\n```\n\n");
-}
-
-fn sections(out: &mut String, digest: &Digest, now: DateTime<Utc>) {
-    let mut n = 0;
-    for (category, items) in digest.sections() {
-        out.push_str(&format!("---\n\n## {}\n\n", category.label()));
-        for item in items {
-            n += 1;
-            item_block(out, item, n, now);
-        }
-    }
 }
 
 fn item_block(out: &mut String, item: &DigestItem, n: usize, now: DateTime<Utc>) {
@@ -155,7 +157,7 @@ fn item_block(out: &mut String, item: &DigestItem, n: usize, now: DateTime<Utc>)
         score_badge(item)
     ));
     if !item.tldr.trim().is_empty() {
-        out.push_str(&format!("**TL;DR** {}\n\n", markdown_text(&item.tldr)));
+        out.push_str(&format!("**{}** {}\n\n", label::TLDR, markdown_text(&item.tldr)));
     }
     if !item.summary.trim().is_empty() {
         out.push_str(&format!("{}\n\n", markdown_text(&item.summary)));
@@ -167,20 +169,32 @@ fn item_block(out: &mut String, item: &DigestItem, n: usize, now: DateTime<Utc>)
         .filter(|b| !b.is_empty())
         .collect();
     if !bullets.is_empty() {
-        out.push_str("**Deep dive:**\n\n");
+        out.push_str(&format!("**{}**\n\n", label::DEEP_DIVE));
         for bullet in bullets {
             out.push_str(&format!("- {bullet}\n"));
         }
         out.push('\n');
     }
     if let Some(why) = item.why_it_matters.as_deref().filter(|w| !w.trim().is_empty()) {
-        out.push_str(&format!("💡 **Why it matters:** {}\n\n", markdown_text(why)));
+        out.push_str(&format!(
+            "{} **{}** {}\n\n",
+            label::WHY_ICON,
+            label::WHY,
+            markdown_text(why)
+        ));
     }
     if !item.decoder.is_empty() {
         let lines: Vec<String> = item
             .decoder
             .iter()
-            .map(|e| format!("📖 **{}** — {}", markdown_text(&e.term), markdown_text(&e.definition)))
+            .map(|e| {
+                format!(
+                    "{} **{}** — {}",
+                    label::DECODER_ICON,
+                    markdown_text(&e.term),
+                    markdown_text(&e.definition)
+                )
+            })
             .collect();
         // Hard line breaks keep the decoder compact: one term per line, no list spacing.
         out.push_str(&lines.join("  \n"));
@@ -193,7 +207,7 @@ fn item_block(out: &mut String, item: &DigestItem, n: usize, now: DateTime<Utc>)
         .filter(|t| !t.is_empty())
         .collect();
     if !tags.is_empty() {
-        out.push_str(&format!("🏷️ {}\n\n", tags.join(" · ")));
+        out.push_str(&format!("{} {}\n\n", label::TAGS_ICON, tags.join(" · ")));
     }
     let also = also_covered(item);
     if !also.is_empty() {
@@ -207,7 +221,7 @@ fn item_block(out: &mut String, item: &DigestItem, n: usize, now: DateTime<Utc>)
                 }
             })
             .collect();
-        out.push_str(&format!("Also covered by: {}\n\n", links.join(", ")));
+        out.push_str(&format!("{} {}\n\n", label::ALSO_COVERED, links.join(", ")));
     }
 }
 

@@ -11,10 +11,11 @@ use chrono::{DateTime, Utc};
 
 use super::text::{clean_line, neutralize_mentions, safe_url};
 use super::{
-    BAR_WIDTH, CHART_KEYWORDS, TAG_LINE_KEYWORDS, also_covered, article_flow, category_entries, display_numbers,
-    funnel, keyword_entries, nothing_message, score_badge, stamp, threshold,
+    BAR_WIDTH, CHART_KEYWORDS, TAG_LINE_KEYWORDS, also_covered, article_flow, category_entries, funnel,
+    keyword_entries, nothing_message, score_badge, stamp, threshold,
 };
 use crate::digest::chart::text_bars;
+use crate::digest::layout::{Block, CAPS, blocks, label};
 use crate::digest::render::discord::text_chunks;
 use crate::digest::{Digest, DigestItem, TopicRef, age};
 
@@ -22,20 +23,21 @@ use crate::digest::{Digest, DigestItem, TopicRef, age};
 /// event (JSON escaping, signatures and all) at 65,536 bytes; this leaves room for all that.
 pub const MESSAGE_BYTES_MAX: usize = 24_000;
 
-/// Per-part caps on feed text, in chars, so one runaway item cannot fill a message.
-const TITLE_MAX: usize = 300;
-const SOURCE_MAX: usize = 100;
-const TLDR_MAX: usize = 500;
-const SUMMARY_MAX: usize = 1_500;
-const BULLET_MAX: usize = 300;
-const BULLETS_MAX: usize = 6;
-const WHY_MAX: usize = 500;
-const DECODER_MAX: usize = 4;
-const DECODER_ENTRY_MAX: usize = 250;
-const TAG_MAX: usize = 40;
-const TAGS_MAX: usize = 12;
-const ALSO_MAX: usize = 5;
-const HIGHLIGHTS_MAX: usize = 1_000;
+/// Per-part caps on feed text, in chars, so one runaway item cannot fill a message: the
+/// edition's one set ([`crate::digest::layout::CAPS`]).
+const TITLE_MAX: usize = CAPS.title;
+const SOURCE_MAX: usize = CAPS.source;
+const TLDR_MAX: usize = CAPS.tldr;
+const SUMMARY_MAX: usize = CAPS.summary;
+const BULLET_MAX: usize = CAPS.bullet;
+const BULLETS_MAX: usize = CAPS.bullets;
+const WHY_MAX: usize = CAPS.why;
+const DECODER_MAX: usize = CAPS.decoder_entries;
+const DECODER_ENTRY_MAX: usize = CAPS.decoder_entry;
+const TAG_MAX: usize = CAPS.tag;
+const TAGS_MAX: usize = CAPS.tags;
+const ALSO_MAX: usize = CAPS.also_covered;
+const HIGHLIGHTS_MAX: usize = CAPS.highlights;
 /// Longer links are shown unlinked: a tracking-laden URL is not worth the bytes.
 const URL_MAX: usize = 1_024;
 
@@ -62,35 +64,50 @@ impl MatrixMessage {
 /// category section, numbered 1..n as in every edition, then the footer. A section heading
 /// stays with the first item under it.
 pub fn digest_messages(digest: &Digest, now: DateTime<Utc>) -> Vec<MatrixMessage> {
-    let mut blocks = vec![header_block(digest, now)];
-    if digest.items.is_empty() {
-        blocks[0].push(&block(
-            &format!("<p><strong>{}</strong></p>\n", escape(&nothing_message(digest))),
-            &format!("{}\n\n", nothing_message(digest)),
-        ));
-    }
-    let mut n = 0;
-    for (category, items) in digest.sections() {
-        for (i, item) in items.into_iter().enumerate() {
-            n += 1;
-            let mut item_block = if i == 0 {
-                block(
+    // Messages are cut only between these pieces: the head (everything before the first
+    // section), each item (with the section heading before it), the footer.
+    let mut pieces: Vec<MatrixMessage> = Vec::new();
+    let mut current = MatrixMessage::default();
+    let mut heading_only = false;
+    for part in blocks(digest) {
+        match part {
+            Block::Header => current.push(&header_block(digest)),
+            Block::Nothing => current.push(&block(
+                &format!("<p><strong>{}</strong></p>\n", escape(&nothing_message(digest))),
+                &format!("{}\n\n", nothing_message(digest)),
+            )),
+            Block::Highlights(text) => current.push(&highlights_block(text)),
+            Block::MustRead(items) => current.push(&must_read_block(&items, now)),
+            Block::Overview => current.push(&overview_block(digest)),
+            Block::Charts => current.push(&charts_block(digest)),
+            Block::Section(category) => {
+                pieces.push(std::mem::take(&mut current));
+                current = block(
                     &format!("<hr>\n<h3>{}</h3>\n", escape(category.label())),
                     &format!("── {} ──\n\n", category.label()),
-                )
-            } else {
-                MatrixMessage::default()
-            };
-            item_block.push(&item_html(item, n, now));
-            blocks.push(item_block);
+                );
+                heading_only = true;
+            }
+            Block::Item(n, item) => {
+                if !heading_only {
+                    pieces.push(std::mem::take(&mut current));
+                }
+                heading_only = false;
+                current.push(&item_html(item, n, now));
+            }
+            Block::Footer => {
+                pieces.push(std::mem::take(&mut current));
+                let footer = format!("Generated at {} | {}", stamp(digest), funnel(digest));
+                current = block(
+                    &format!("<hr>\n<p><em>{}</em></p>", escape(&footer)),
+                    &format!("{footer}\n"),
+                );
+            }
         }
     }
-    let footer = format!("Generated at {} | {}", stamp(digest), funnel(digest));
-    blocks.push(block(
-        &format!("<hr>\n<p><em>{}</em></p>", escape(&footer)),
-        &format!("{footer}\n"),
-    ));
-    pack(blocks)
+    pieces.push(current);
+    pieces.retain(|piece| piece.bytes() > 0);
+    pack(pieces)
 }
 
 /// One instant alert: the topic, the linked title, source, age, score, category, TL;DR, why
@@ -111,8 +128,8 @@ pub fn alert_message(item: &DigestItem, topic: Option<&TopicRef>, now: DateTime<
     let tldr = feed_text(&item.tldr, TLDR_MAX);
     if !tldr.is_empty() {
         out.push(&block(
-            &format!("<p><strong>TL;DR</strong> {}</p>\n", escape(&tldr)),
-            &format!("TL;DR {tldr}\n"),
+            &format!("<p><strong>{}</strong> {}</p>\n", label::TLDR, escape(&tldr)),
+            &format!("{} {tldr}\n", label::TLDR),
         ));
     }
     out.push(&why_block(item));
@@ -207,7 +224,7 @@ fn block(html: &str, body: &str) -> MatrixMessage {
     }
 }
 
-fn header_block(digest: &Digest, now: DateTime<Utc>) -> MatrixMessage {
+fn header_block(digest: &Digest) -> MatrixMessage {
     let mut title = feed_text(&digest.title, TITLE_MAX);
     if !title.starts_with('📰') {
         title = format!("📰 {title}");
@@ -216,47 +233,52 @@ fn header_block(digest: &Digest, now: DateTime<Utc>) -> MatrixMessage {
     if let Some(topic) = &digest.topic {
         meta.push_str(&format!(" · topic: {}", feed_text(&topic.name, SOURCE_MAX)));
     }
-    let mut out = block(
+    block(
         &format!("<h2>{}</h2>\n<p><em>{}</em></p>\n", escape(&title), escape(&meta)),
         &format!("{title}\n{meta}\n\n"),
-    );
-    if digest.items.is_empty() {
-        out.push(&overview_block(digest));
-        return out;
-    }
-    let highlights = feed_text(&digest.highlights, HIGHLIGHTS_MAX);
-    if !highlights.is_empty() {
-        out.push(&block(
-            &format!("<h3>✨ Today's Highlights</h3>\n<p>{}</p>\n", escape(&highlights)),
-            &format!("✨ Today's Highlights\n{highlights}\n\n"),
-        ));
-    }
-    out.push(&must_read_block(digest, now));
-    out.push(&overview_block(digest));
-    out.push(&charts_block(digest));
-    out
+    )
 }
 
-fn must_read_block(digest: &Digest, now: DateTime<Utc>) -> MatrixMessage {
-    let numbers = display_numbers(digest);
-    let mut html = String::from("<h3>🔥 Must Read</h3>\n<ol>\n");
-    let mut body = String::from("🔥 Must Read\n");
-    for (i, item) in digest.must_read().iter().enumerate() {
+fn highlights_block(text: &str) -> MatrixMessage {
+    let highlights = feed_text(text, HIGHLIGHTS_MAX);
+    if highlights.is_empty() {
+        return MatrixMessage::default();
+    }
+    block(
+        &format!("<h3>{}</h3>\n<p>{}</p>\n", label::HIGHLIGHTS, escape(&highlights)),
+        &format!("{}\n{highlights}\n\n", label::HIGHLIGHTS),
+    )
+}
+
+fn must_read_block(items: &[(&DigestItem, Option<usize>)], now: DateTime<Utc>) -> MatrixMessage {
+    let mut html = format!("<h3>{}</h3>\n<ol>\n", label::MUST_READ);
+    let mut body = format!("{}\n", label::MUST_READ);
+    for (i, &(item, number)) in items.iter().enumerate() {
         let (title_html, title_plain) = linked_title(item);
         let mut meta = format!("{} · {}", meta_line(item, now), item.category.label());
-        if let Some(n) = numbers.get(&item.rank) {
+        if let Some(n) = number {
             meta.push_str(&format!(" · → item {n}"));
         }
         let tldr = feed_text(&item.tldr, TLDR_MAX);
         html.push_str(&format!(
-            "<li><strong>{title_html}</strong><br>{}<br><strong>TL;DR</strong> {}",
+            "<li><strong>{title_html}</strong><br>{}<br><strong>{}</strong> {}",
             escape(&meta),
+            label::TLDR,
             escape(&tldr)
         ));
-        body.push_str(&format!("{}. {title_plain}\n   {meta}\n   TL;DR {tldr}\n", i + 1));
+        body.push_str(&format!(
+            "{}. {title_plain}\n   {meta}\n   {} {tldr}\n",
+            i + 1,
+            label::TLDR
+        ));
         if let Some(why) = why_text(item) {
-            html.push_str(&format!("<br>💡 <strong>Why it matters:</strong> {}", escape(&why)));
-            body.push_str(&format!("   💡 Why it matters: {why}\n"));
+            html.push_str(&format!(
+                "<br>{} <strong>{}</strong> {}",
+                label::WHY_ICON,
+                label::WHY,
+                escape(&why)
+            ));
+            body.push_str(&format!("   {} {} {why}\n", label::WHY_ICON, label::WHY));
         }
         html.push_str("</li>\n");
     }
@@ -270,21 +292,28 @@ fn overview_block(digest: &Digest) -> MatrixMessage {
     let sources = format!("{}/{}", s.sources_ok, s.sources_total);
     let window = format!("{} h", s.window_hours);
     let mut html = format!(
-        "<h3>📊 Data Overview</h3>\n<table>\n<thead><tr><th>Sources scanned</th><th>Articles</th><th>Window</th><th>Min score</th></tr></thead>\n\
+        "<h3>{}</h3>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n\
          <tbody><tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr></tbody>\n</table>\n",
+        label::OVERVIEW,
+        label::SOURCES_SCANNED,
+        label::ARTICLES,
+        label::WINDOW,
+        label::MIN_SCORE,
         escape(&sources),
         escape(&article_flow(digest)),
         escape(&window),
         escape(&threshold(digest))
     );
     let mut body = format!(
-        "📊 Data Overview\nSources scanned {sources} · {} · window {window} · min score {}\n",
+        "{}\n{} {sources} · {} · window {window} · min score {}\n",
+        label::OVERVIEW,
+        label::SOURCES_SCANNED,
         article_flow(digest),
         threshold(digest)
     );
     if let Some(line) = super::llm_line(digest) {
-        html.push_str(&format!("<p>LLM editor: {}</p>\n", escape(&line)));
-        body.push_str(&format!("LLM editor: {line}\n"));
+        html.push_str(&format!("<p>{} {}</p>\n", label::LLM, escape(&line)));
+        body.push_str(&format!("{} {line}\n", label::LLM));
     }
     body.push('\n');
     block(&html, &body)
@@ -303,21 +332,24 @@ fn charts_block(digest: &Digest) -> MatrixMessage {
         let tags = tags.join(" · ");
         out.push(&block(
             &format!(
-                "<h3>🔑 Top Keywords</h3>\n<pre><code>{}</code></pre>\n<p><strong>Topic Tags:</strong> {}</p>\n",
+                "<h3>{}</h3>\n<pre><code>{}</code></pre>\n<p><strong>{}</strong> {}</p>\n",
+                label::KEYWORDS,
                 escape(&bars),
+                label::TOPIC_TAGS,
                 escape(&tags)
             ),
-            &format!("🔑 Top Keywords\n{bars}\nTopic Tags: {tags}\n\n"),
+            &format!("{}\n{bars}\n{} {tags}\n\n", label::KEYWORDS, label::TOPIC_TAGS),
         ));
     }
     if !digest.categories.is_empty() {
         let bars = text_bars(&category_entries(digest), BAR_WIDTH);
         out.push(&block(
             &format!(
-                "<h3>🗂️ Category Distribution</h3>\n<pre><code>{}</code></pre>\n",
+                "<h3>{}</h3>\n<pre><code>{}</code></pre>\n",
+                label::CATEGORIES,
                 escape(&bars)
             ),
-            &format!("🗂️ Category Distribution\n{bars}\n\n"),
+            &format!("{}\n{bars}\n\n", label::CATEGORIES),
         ));
     }
     out
@@ -333,8 +365,8 @@ fn item_html(item: &DigestItem, n: usize, now: DateTime<Utc>) -> MatrixMessage {
     let tldr = feed_text(&item.tldr, TLDR_MAX);
     if !tldr.is_empty() {
         out.push(&block(
-            &format!("<p><strong>TL;DR</strong> {}</p>\n", escape(&tldr)),
-            &format!("TL;DR {tldr}\n"),
+            &format!("<p><strong>{}</strong> {}</p>\n", label::TLDR, escape(&tldr)),
+            &format!("{} {tldr}\n", label::TLDR),
         ));
     }
     let summary = feed_text(&item.summary, SUMMARY_MAX);
@@ -355,8 +387,8 @@ fn item_html(item: &DigestItem, n: usize, now: DateTime<Utc>) -> MatrixMessage {
         let items: String = bullets.iter().map(|b| format!("<li>{}</li>", escape(b))).collect();
         let lines: String = bullets.iter().map(|b| format!("• {b}\n")).collect();
         out.push(&block(
-            &format!("<p><strong>Deep dive:</strong></p>\n<ul>{items}</ul>\n"),
-            &format!("Deep dive:\n{lines}"),
+            &format!("<p><strong>{}</strong></p>\n<ul>{items}</ul>\n", label::DEEP_DIVE),
+            &format!("{}\n{lines}", label::DEEP_DIVE),
         ));
     }
     out.push(&why_block(item));
@@ -370,11 +402,18 @@ fn item_html(item: &DigestItem, n: usize, now: DateTime<Utc>) -> MatrixMessage {
     if !decoder.is_empty() {
         let html: Vec<String> = decoder
             .iter()
-            .map(|(term, definition)| format!("📖 <strong>{}</strong> — {}", escape(term), escape(definition)))
+            .map(|(term, definition)| {
+                format!(
+                    "{} <strong>{}</strong> — {}",
+                    label::DECODER_ICON,
+                    escape(term),
+                    escape(definition)
+                )
+            })
             .collect();
         let plain: String = decoder
             .iter()
-            .map(|(term, definition)| format!("📖 {term} — {definition}\n"))
+            .map(|(term, definition)| format!("{} {term} — {definition}\n", label::DECODER_ICON))
             .collect();
         out.push(&block(&format!("<p>{}</p>\n", html.join("<br>")), &plain));
     }
@@ -395,8 +434,8 @@ fn item_html(item: &DigestItem, n: usize, now: DateTime<Utc>) -> MatrixMessage {
         let html: Vec<&str> = also.iter().map(|(html, _)| html.as_str()).collect();
         let plain: Vec<&str> = also.iter().map(|(_, name)| name.as_str()).collect();
         out.push(&block(
-            &format!("<p>Also covered by: {}</p>\n", html.join(", ")),
-            &format!("Also covered by: {}\n", plain.join(", ")),
+            &format!("<p>{} {}</p>\n", label::ALSO_COVERED, html.join(", ")),
+            &format!("{} {}\n", label::ALSO_COVERED, plain.join(", ")),
         ));
     }
     out.push(&block("", "\n"));
@@ -413,8 +452,13 @@ fn why_text(item: &DigestItem) -> Option<String> {
 fn why_block(item: &DigestItem) -> MatrixMessage {
     match why_text(item) {
         Some(why) => block(
-            &format!("<p>💡 <strong>Why it matters:</strong> {}</p>\n", escape(&why)),
-            &format!("💡 Why it matters: {why}\n"),
+            &format!(
+                "<p>{} <strong>{}</strong> {}</p>\n",
+                label::WHY_ICON,
+                label::WHY,
+                escape(&why)
+            ),
+            &format!("{} {} {why}\n", label::WHY_ICON, label::WHY),
         ),
         None => MatrixMessage::default(),
     }
@@ -432,7 +476,10 @@ fn tags_block(item: &DigestItem) -> MatrixMessage {
         return MatrixMessage::default();
     }
     let tags = tags.join(" · ");
-    block(&format!("<p>🏷️ {}</p>\n", escape(&tags)), &format!("🏷️ {tags}\n"))
+    block(
+        &format!("<p>{} {}</p>\n", label::TAGS_ICON, escape(&tags)),
+        &format!("{} {tags}\n", label::TAGS_ICON),
+    )
 }
 
 /// "source · 3h ago · ⭐ 24/30", feed text cleaned (escape it for HTML).

@@ -1,10 +1,11 @@
 //! Renderers: Markdown, ANSI terminal, JSON, Discord embeds and Matrix HTML views of a
 //! [`super::Digest`].
 //!
-//! All three show the same edition: header, highlights, the three must-reads, the data
-//! overview, keyword and category charts, then the items by category section, numbered
-//! 1..n in the order they are shown. Feed text is untrusted; [`text`] holds the cleaning
-//! every renderer applies before showing it.
+//! Every renderer walks the same outline, [`super::layout::blocks`] — header, highlights, the
+//! three must-reads, the data overview, charts, the items by category section (numbered 1..n
+//! in the order shown), footer — with the labels and caps defined there, and only maps each
+//! block to its syntax. The helpers below say what a block's lines contain. Feed text is
+//! untrusted; [`text`] holds the cleaning every renderer applies before showing it.
 
 pub mod discord;
 mod json;
@@ -15,17 +16,11 @@ pub mod text;
 
 pub use json::json;
 pub use markdown::markdown;
-pub use terminal::{color_wanted, terminal};
-
-use std::collections::HashMap;
+pub use terminal::terminal;
 
 use super::{Digest, DigestItem};
 
-/// How many keywords the bar charts show, and how many the tag line lists.
-const CHART_KEYWORDS: usize = 10;
-const TAG_LINE_KEYWORDS: usize = 20;
-/// Bar length, in cells, of the text charts.
-const BAR_WIDTH: usize = 20;
+use super::layout::{BAR_WIDTH, CHART_KEYWORDS, TAG_LINE_KEYWORDS};
 
 /// "LLM: 12 requests · 18,400 tokens · 9 cached · 1 offline", when a model was used.
 fn llm_line(digest: &Digest) -> Option<String> {
@@ -43,18 +38,6 @@ fn llm_line(digest: &Digest) -> Option<String> {
         line.push_str(&format!(" · {} offline fallbacks", cost.fallbacks));
     }
     Some(line)
-}
-
-/// The number each item is shown under: sections in category order, rank order inside each,
-/// counted 1..n across the whole digest. Keyed by rank.
-fn display_numbers(digest: &Digest) -> HashMap<u32, usize> {
-    digest
-        .sections()
-        .iter()
-        .flat_map(|(_, items)| items.iter().map(|item| item.rank))
-        .enumerate()
-        .map(|(i, rank)| (rank, i + 1))
-        .collect()
 }
 
 /// "⭐ 24/30".
@@ -338,22 +321,5 @@ pub(crate) mod fixture {
         d.stats.selected = 0;
         d.stats.above_threshold = 0;
         d
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn display_numbers_follow_sections() {
-        let d = fixture::digest();
-        let numbers = display_numbers(&d);
-        // AI / ML comes first: ranks 2, 4, 7; the opinion piece (rank 1) is shown last.
-        assert_eq!(numbers[&2], 1);
-        assert_eq!(numbers[&4], 2);
-        assert_eq!(numbers[&7], 3);
-        assert_eq!(numbers[&1], 7);
-        assert_eq!(numbers.len(), d.items.len());
     }
 }

@@ -1,31 +1,24 @@
 //! The terminal edition: the same content as the Markdown one, wrapped to ~100 columns, with
-//! ANSI colour and bold only when the caller asks for it ([`color_wanted`] decides for stdout).
+//! ANSI colour and bold only when the caller asks for it (the CLI decides, for stdout).
 //!
 //! Feed text is stripped of escape sequences and control characters in both modes, so only
 //! the escapes we write ourselves ever reach the terminal.
-
-use std::io::IsTerminal;
 
 use chrono::{DateTime, Utc};
 
 use super::text::{clean_line, display_width, safe_url, wrap};
 use super::{
-    BAR_WIDTH, CHART_KEYWORDS, TAG_LINE_KEYWORDS, also_covered, article_flow, category_entries, display_numbers,
-    funnel, keyword_entries, nothing_message, score_badge, stamp, threshold,
+    BAR_WIDTH, CHART_KEYWORDS, TAG_LINE_KEYWORDS, also_covered, article_flow, category_entries, funnel,
+    keyword_entries, nothing_message, score_badge, stamp, threshold,
 };
 use crate::digest::chart::text_bars;
+use crate::digest::layout::{Block, blocks, label};
 use crate::digest::{Digest, DigestItem, age};
 
 /// Columns the layout is wrapped to.
 const WIDTH: usize = 100;
 /// Indent of everything under an item's title.
 const BODY: &str = "     ";
-
-/// Colour only on a terminal, and never when `NO_COLOR` is set to something (no-color.org).
-pub fn color_wanted() -> bool {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    !no_color && std::io::stdout().is_terminal()
-}
 
 /// SGR codes used by the layout.
 #[derive(Clone, Copy)]
@@ -134,24 +127,31 @@ pub fn terminal(digest: &Digest, now: DateTime<Utc>, color: bool) -> String {
         buf: String::new(),
         color,
     };
-    header(&mut out, digest);
-    if digest.items.is_empty() {
-        out.blank();
-        out.para(None, &nothing_message(digest), "");
-        overview(&mut out, digest);
-        footer(&mut out, digest);
-        return out.buf;
+    for block in blocks(digest) {
+        match block {
+            Block::Header => header(&mut out, digest),
+            Block::Nothing => {
+                out.blank();
+                out.para(None, &nothing_message(digest), "");
+            }
+            Block::Highlights(text) => {
+                out.heading(&heading(label::HIGHLIGHTS));
+                out.para(None, text, "  ");
+            }
+            Block::MustRead(items) => must_read(&mut out, &items, now),
+            Block::Overview => overview(&mut out, digest),
+            Block::Charts => charts(&mut out, digest),
+            Block::Section(category) => out.heading(&category.label().to_uppercase()),
+            Block::Item(n, item) => item_block(&mut out, item, n, now),
+            Block::Footer => footer(&mut out, digest),
+        }
     }
-    if !digest.highlights.trim().is_empty() {
-        out.heading("TODAY'S HIGHLIGHTS");
-        out.para(None, &digest.highlights, "  ");
-    }
-    must_read(&mut out, digest, now);
-    overview(&mut out, digest);
-    charts(&mut out, digest);
-    sections(&mut out, digest, now);
-    footer(&mut out, digest);
     out.buf
+}
+
+/// A layout label as a terminal heading: no emoji, upper case.
+fn heading(label: &str) -> String {
+    label::plain(label).to_uppercase()
 }
 
 fn header(out: &mut Out, digest: &Digest) {
@@ -213,21 +213,20 @@ fn url_line(out: &mut Out, url: &str) {
     }
 }
 
-fn must_read(out: &mut Out, digest: &Digest, now: DateTime<Utc>) {
-    let numbers = display_numbers(digest);
-    out.heading("MUST READ");
-    for item in digest.must_read() {
+fn must_read(out: &mut Out, items: &[(&DigestItem, Option<usize>)], now: DateTime<Utc>) {
+    out.heading(&heading(label::MUST_READ));
+    for &(item, number) in items {
         let lines = title_lines(out, "  ★  ", item);
         lines.iter().for_each(|l| out.line(l));
         let mut extra = vec![item.category.label().to_string()];
-        if let Some(n) = numbers.get(&item.rank) {
+        if let Some(n) = number {
             extra.push(format!("→ item {n}"));
         }
         let meta = meta_line(out, item, now, &extra, BODY);
         meta.iter().for_each(|l| out.line(l));
-        out.para(Some("TL;DR"), &item.tldr, BODY);
+        out.para(Some(label::TLDR), &item.tldr, BODY);
         if let Some(why) = &item.why_it_matters {
-            out.para(Some("Why it matters:"), why, BODY);
+            out.para(Some(label::WHY), why, BODY);
         }
         out.blank();
     }
@@ -235,14 +234,17 @@ fn must_read(out: &mut Out, digest: &Digest, now: DateTime<Utc>) {
 
 fn overview(out: &mut Out, digest: &Digest) {
     let s = &digest.stats;
-    out.heading("DATA OVERVIEW");
+    out.heading(&heading(label::OVERVIEW));
     let rows = [
-        ("Sources scanned", format!("{}/{} ok", s.sources_ok, s.sources_total)),
-        ("Articles", article_flow(digest)),
-        ("Window", format!("{} h", s.window_hours)),
-        ("Min score", threshold(digest)),
+        (
+            label::SOURCES_SCANNED,
+            format!("{}/{} ok", s.sources_ok, s.sources_total),
+        ),
+        (label::ARTICLES, article_flow(digest)),
+        (label::WINDOW, format!("{} h", s.window_hours)),
+        (label::MIN_SCORE, threshold(digest)),
     ];
-    let llm = super::llm_line(digest).map(|line| ("LLM editor", line));
+    let llm = super::llm_line(digest).map(|line| (label::LLM.trim_end_matches(':'), line));
     for (label, value) in rows.into_iter().chain(llm) {
         let label = out.paint(&format!("{label:<18}"), Paint::Bold);
         out.line(&format!("  {label}{value}"));
@@ -251,7 +253,7 @@ fn overview(out: &mut Out, digest: &Digest) {
 
 fn charts(out: &mut Out, digest: &Digest) {
     if !digest.keywords.is_empty() {
-        out.heading("TOP KEYWORDS");
+        out.heading(&heading(label::KEYWORDS));
         for line in text_bars(&keyword_entries(digest, CHART_KEYWORDS), BAR_WIDTH).lines() {
             out.line(&format!("  {line}"));
         }
@@ -262,23 +264,12 @@ fn charts(out: &mut Out, digest: &Digest) {
             .map(|(word, n)| format!("{}({n})", clean_line(word)))
             .collect();
         out.blank();
-        out.hanging("Topic tags:", &tags.join(" · "), "  ");
+        out.hanging(label::TOPIC_TAGS, &tags.join(" · "), "  ");
     }
     if !digest.categories.is_empty() {
-        out.heading("CATEGORIES");
+        out.heading(&heading(label::CATEGORIES));
         for line in text_bars(&category_entries(digest), BAR_WIDTH).lines() {
             out.line(&format!("  {line}"));
-        }
-    }
-}
-
-fn sections(out: &mut Out, digest: &Digest, now: DateTime<Utc>) {
-    let mut n = 0;
-    for (category, items) in digest.sections() {
-        out.heading(&category.label().to_uppercase());
-        for item in items {
-            n += 1;
-            item_block(out, item, n, now);
         }
     }
 }
@@ -291,7 +282,7 @@ fn item_block(out: &mut Out, item: &DigestItem, n: usize, now: DateTime<Utc>) {
     url_line(out, &item.url);
     let meta = meta_line(out, item, now, &[], BODY);
     meta.iter().for_each(|l| out.line(l));
-    out.para(Some("TL;DR"), &item.tldr, BODY);
+    out.para(Some(label::TLDR), &item.tldr, BODY);
     out.para(None, &item.summary, BODY);
     let bullet_indent = format!("{BODY}  ");
     for bullet in &item.bullets {
@@ -303,11 +294,11 @@ fn item_block(out: &mut Out, item: &DigestItem, n: usize, now: DateTime<Utc>) {
         }
     }
     if let Some(why) = &item.why_it_matters {
-        out.para(Some("Why it matters:"), why, BODY);
+        out.para(Some(label::WHY), why, BODY);
     }
     for entry in &item.decoder {
         let text = format!("{} — {}", clean_line(&entry.term), clean_line(&entry.definition));
-        out.para(Some("📖"), &text, BODY);
+        out.para(Some(label::DECODER_ICON), &text, BODY);
     }
     let tags: Vec<String> = item
         .tags
@@ -316,7 +307,7 @@ fn item_block(out: &mut Out, item: &DigestItem, n: usize, now: DateTime<Utc>) {
         .filter(|t| !t.is_empty())
         .collect();
     if !tags.is_empty() {
-        out.hanging("Tags:", &tags.join(" · "), BODY);
+        out.hanging(label::TAGS, &tags.join(" · "), BODY);
     }
     let also: Vec<String> = also_covered(item)
         .into_iter()
@@ -326,7 +317,7 @@ fn item_block(out: &mut Out, item: &DigestItem, n: usize, now: DateTime<Utc>) {
         })
         .collect();
     if !also.is_empty() {
-        out.hanging("Also covered by:", &also.join(", "), BODY);
+        out.hanging(label::ALSO_COVERED, &also.join(", "), BODY);
     }
     out.blank();
 }
