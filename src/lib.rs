@@ -7,16 +7,18 @@
 //!   the default AI source pack.
 //! - [`store`] is the only module that speaks SQL: sources with their health, articles,
 //!   transcripts and the FTS5 search index, in one SQLite file.
-//! - [`app`] wires configuration, store and HTTP client together and runs the work the
-//!   CLI asks for (polling, source management, search).
+//! - [`app`] builds and holds the services — the [`editor::Editor`] and the
+//!   [`poller::Poller`] — over the store and HTTP client, and manages sources per scope.
 //! - [`cli`] is the command-line surface the thin `main.rs` hands over to.
 //! - [`pipeline`] (pure) tags topics and categories, clusters near-duplicates, scores and
-//!   summarises; [`digest`] composes an edition and renders it; the [`editor`] service feeds
-//!   them from the store (tagging, digests, one-off summaries) and the [`poller`] service
-//!   runs polling passes.
+//!   summarises; [`digest`] composes an edition, lays it out once ([`digest::layout`]) and
+//!   renders it; the [`editor`] service feeds them from the store (tagging, digests, one-off
+//!   summaries) and the [`poller`] service runs polling passes.
 //! - [`commands`] is the platform-neutral command set (one enum, handlers returning a
 //!   reply); [`chat`] holds the adapters that speak Discord, the console (and Matrix) behind
-//!   the `ChatSink` trait; [`scheduler`] polls sources and delivers digests and alerts.
+//!   the `ChatSink` trait, each giving a sink and a command listener; [`scheduler`] polls
+//!   sources and delivers digests and alerts — one per process, built by `cli::serve` over
+//!   every adapter's sink; [`clock`] is the one source of "now".
 //! - [`ops`], [`metrics`] and [`telemetry`] are the operator's side: `/healthz`, Prometheus
 //!   `/metrics`, logging.
 //! - [`llm`] is the optional LLM editor (abstractive summaries, rubric scores, highlights,
