@@ -27,7 +27,8 @@ use std::time::{Duration, Instant};
 use newsdesk::eval::dataset::{self, Candidate};
 use newsdesk::eval::{EvalPair, Rouge, RougeScores, lead, lead1};
 use newsdesk::pipeline::summarize::{Document, Extractive, Summary};
-use newsdesk::pipeline::{glossary, keywords, sentences};
+use newsdesk::pipeline::{glossary, keywords};
+use newsdesk::text::sentences;
 use serde_json::json;
 
 /// Timing rounds over the whole set, each side.

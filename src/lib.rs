@@ -24,6 +24,8 @@
 //! - [`llm`] is the optional LLM editor (abstractive summaries, rubric scores, highlights,
 //!   podcast episodes) over any OpenAI-compatible endpoint, cached, budgeted, validated, with
 //!   the offline pipeline as its fallback.
+//! - [`text`] is the text toolkit under both `sources` and `pipeline`: HTML to text,
+//!   sentences, words, stop lists and stemming.
 //! - [`config`] holds the typed, layered settings.
 //! - [`eval`] measures the summariser offline: ROUGE and an evaluation set built from the
 //!   shared feed corpus (`cargo bench --bench summarize`).
@@ -47,3 +49,4 @@ pub mod scheduler;
 pub mod sources;
 pub mod store;
 pub mod telemetry;
+pub mod text;

@@ -338,13 +338,8 @@ async fn fill_full_text(poller: &Poller, inserted: &[(&Article, i64)]) -> Result
         let Some(page_url) = article.url.as_deref().and_then(|u| Url::parse(u).ok()) else {
             continue;
         };
-        let html = match poller
-            .fetcher
-            .fetch(&page_url, &Validators::default(), ACCEPT_PAGE)
-            .await
-        {
-            Ok(FetchOutcome::Fetched(page)) => String::from_utf8_lossy(&page.body).into_owned(),
-            Ok(FetchOutcome::NotModified { .. }) => continue,
+        let html = match poller.fetcher.fetch_text(&page_url, ACCEPT_PAGE).await {
+            Ok(html) => html,
             Err(error) => {
                 tracing::debug!(url = %page_url, %error, "article page not fetched; keeping the excerpt");
                 continue;
@@ -374,7 +369,7 @@ async fn fetch_episode_files(poller: &Poller, inserted: &[(&Article, i64)]) -> R
     for (article, id) in episodes.into_iter().take(TRANSCRIPTS_PER_POLL) {
         let Some(episode) = &article.episode else { continue };
         if let Some((reference, format)) = best_transcript(&episode.transcripts) {
-            match fetch_text(poller, &reference.url).await {
+            match fetch_episode_file(poller, &reference.url).await {
                 Ok(body) => match parse_transcript(&body, format) {
                     Ok(segments) if !segments.is_empty() => {
                         poller.store.save_transcript(*id, &segments).await?;
@@ -397,7 +392,7 @@ async fn fetch_episode_files(poller: &Poller, inserted: &[(&Article, i64)]) -> R
             }
         }
         if let Some(chapters_url) = &episode.chapters_url {
-            match fetch_text(poller, chapters_url).await {
+            match fetch_episode_file(poller, chapters_url).await {
                 Ok(body) => match parse_chapters(&body) {
                     Ok(chapters) => poller.store.save_chapters(*id, &chapters).await?,
                     Err(e) => {
@@ -433,20 +428,14 @@ fn best_transcript(refs: &[TranscriptRef]) -> Option<(&TranscriptRef, Transcript
         .min_by_key(|(_, f)| preference(*f))
 }
 
-async fn fetch_text(poller: &Poller, raw_url: &str) -> Result<String, FetchError> {
+/// Fetches an episode file (transcript, chapters) named by a feed as text.
+async fn fetch_episode_file(poller: &Poller, raw_url: &str) -> Result<String, FetchError> {
     let url = Url::parse(raw_url).map_err(|e| FetchError {
         class: FailureClass::Blocked,
         message: format!("invalid URL {raw_url}: {e}"),
         status: None,
     })?;
-    match poller.fetcher.fetch(&url, &Validators::default(), "*/*").await? {
-        FetchOutcome::Fetched(fetched) => Ok(String::from_utf8_lossy(&fetched.body).into_owned()),
-        FetchOutcome::NotModified { .. } => Err(FetchError {
-            class: FailureClass::HttpStatus,
-            message: "HTTP 304 to an unconditional request".to_string(),
-            status: Some(304),
-        }),
-    }
+    poller.fetcher.fetch_text(&url, "*/*").await
 }
 
 #[cfg(test)]

@@ -9,9 +9,9 @@ use crate::pipeline::podcast::{TopicSegment, plain_text_segments, summarize_epis
 use crate::pipeline::summarize::{Document, Extractive, Summarizer as _, Summary};
 use crate::sources::fetch::{ACCEPT_PAGE, FetchError, FetchOutcome, Validators};
 use crate::sources::fulltext::extract;
-use crate::sources::normalize::html_to_text;
 use crate::sources::transcript::{TranscriptError, TranscriptFormat, parse_transcript};
 use crate::store::StoreError;
+use crate::text::html::html_to_text;
 
 /// Why a document could not be summarised. Shown to the user as is.
 #[derive(Debug, thiserror::Error)]

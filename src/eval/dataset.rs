@@ -31,9 +31,10 @@ use quick_xml::escape::unescape;
 use regex::Regex;
 use url::Url;
 
-use crate::pipeline::sentences;
-use crate::sources::normalize::plain_to_text;
 use crate::sources::parse::parse_feed;
+use crate::text::collapse_whitespace;
+use crate::text::html::plain_to_text;
+use crate::text::sentences;
 
 /// Which field of the item the reference comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -325,7 +326,7 @@ fn words(text: &str) -> Vec<String> {
 }
 
 /// Counts sentence ends (`.`, `!`, `?`, possibly closed by a quote or bracket, then a
-/// space or the end). Deliberately independent of `pipeline::sentences`, which is tuned
+/// space or the end). Deliberately independent of `text::sentences`, which is tuned
 /// separately, so that tuning cannot change which pairs are in the set.
 fn sentence_count(text: &str) -> usize {
     let chars: Vec<char> = text.chars().collect();
@@ -346,10 +347,6 @@ fn sentence_count(text: &str) -> usize {
         }
     }
     count
-}
-
-fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -572,14 +572,7 @@ fn cue_topics() -> Vec<Topic> {
 
 /// The first `max` bytes of `text`, cut at a character boundary.
 fn lead(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
+    &text[..text.floor_char_boundary(max)]
 }
 
 fn has_opinion_title(title: &str) -> bool {

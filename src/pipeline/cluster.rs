@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Duration, Utc};
 use gaoya::minhash::{MinHashIndex, MinHasher, MinHasher32};
 
-use super::text::content_words;
+use crate::text::words::content_words;
 
 /// What clustering looks at for one article.
 #[derive(Debug, Clone, Copy)]

@@ -9,13 +9,9 @@
 //! tokens the text repeats. The result is normalised for use as tags: lower case, no stop
 //! words or bare numbers, and no near-duplicates ("model" / "models", "openai" / "openai api").
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::LazyLock;
+use std::collections::HashSet;
 
-use yake_rust::StopWords;
-
-use super::text;
+use crate::text::words::{YAKE_STOP_WORDS, is_stopword, plural_stem_with_es, words};
 
 /// YAKE reads at most this many bytes of the text: keywords are settled by the opening, and
 /// YAKE's cost grows with the text.
@@ -24,53 +20,12 @@ const MAX_TEXT_BYTES: usize = 2_500;
 /// How many YAKE candidates to consider per wanted keyword, before filtering.
 const CANDIDATES_PER_KEYWORD: usize = 4;
 
-/// FxHash: the keys are short words and ids from our own text, so SipHash's flooding
-/// protection buys nothing and costs a third of the run time.
-#[derive(Default)]
-pub(crate) struct Fx(u64);
-
-impl Hasher for Fx {
-    fn finish(&self) -> u64 {
-        // The multiply leaves the low bits weak, and hash tables index by them.
-        self.0.rotate_left(26)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
-
-/// A hash map with [`Fx`] hashing, for maps keyed by words and ids of one text.
-pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
-
-static STOP_WORDS: LazyLock<StopWords> = LazyLock::new(|| StopWords::predefined("en").unwrap_or_default());
-
 /// Up to `n` keywords or key phrases of an article, most characteristic first, in lower case.
 pub fn keywords(title: &str, text: &str, n: usize) -> Vec<String> {
     if n == 0 {
         return Vec::new();
     }
-    let body = super::sentences::split(prefix(text, MAX_TEXT_BYTES));
+    let body = crate::text::sentences::split(prefix(text, MAX_TEXT_BYTES));
     keywords_of_sentences(title, &body, n)
 }
 
@@ -81,7 +36,7 @@ pub fn keywords_of_sentences(title: &str, body: &[&str], n: usize) -> Vec<String
         return Vec::new();
     }
     let title = title.trim();
-    let title_words = text::words(title);
+    let title_words = words(title);
     let title_stems: HashSet<String> = title_words.iter().filter_map(|w| tag_word(w)).collect();
     let mut sentences: Vec<&str> = Vec::with_capacity(body.len() + 1);
     if !title.is_empty() {
@@ -104,7 +59,10 @@ pub fn keywords_of_sentences(title: &str, body: &[&str], n: usize) -> Vec<String
         let Some(words) = clean_phrase(phrase) else {
             continue;
         };
-        let in_title = words.iter().filter(|w| title_stems.contains(&stem(w))).count();
+        let in_title = words
+            .iter()
+            .filter(|w| title_stems.contains(&plural_stem_with_es(w)))
+            .count();
         let mut score = 1.0 / (1.0 + rank as f64 * 0.5) + 0.6 * in_title as f64 / words.len() as f64;
         if let [word] = words.as_slice()
             && !ranking.is_name(word)
@@ -141,7 +99,7 @@ pub fn keywords_of_sentences(title: &str, body: &[&str], n: usize) -> Vec<String
         if chosen.len() >= n {
             break;
         }
-        let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
+        let stems: Vec<String> = words.iter().map(|w| plural_stem_with_es(w)).collect();
         if chosen_stems.iter().any(|other| overlaps(other, &stems)) {
             continue;
         }
@@ -197,7 +155,7 @@ fn tag_word(word: &str) -> Option<String> {
         // "example.com" and abbreviations make poor tags.
         return None;
     }
-    Some(stem(word))
+    Some(plural_stem_with_es(word))
 }
 
 /// True when one phrase's stems contain the other's as a run: "model" / "models",
@@ -212,38 +170,18 @@ fn overlaps(a: &[String], b: &[String]) -> bool {
     short.iter().filter(|w| long.contains(w)).count() >= 2
 }
 
-/// A light English stemmer for duplicate detection: plural and possessive endings only,
-/// which is what separates most near-duplicate tags.
-fn stem(word: &str) -> String {
-    let w = word.trim_end_matches("'s");
-    let n = w.len();
-    if n > 4 && w.ends_with("ies") {
-        return format!("{}y", &w[..n - 3]);
-    }
-    if n > 4 && (w.ends_with("ches") || w.ends_with("shes") || w.ends_with("sses") || w.ends_with("xes")) {
-        return w[..n - 2].to_string();
-    }
-    if n > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-        return w[..n - 1].to_string();
-    }
-    w.to_string()
-}
-
 fn prefix(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
     }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = text.floor_char_boundary(max);
     // Cut at a word boundary so the last word is not a fragment.
     let cut = text[..end].rfind(char::is_whitespace).unwrap_or(end);
     &text[..cut]
 }
 
 fn is_weak(word: &str) -> bool {
-    text::is_stopword(word) || STOP_WORDS.contains(word)
+    is_stopword(word) || YAKE_STOP_WORDS.contains(word)
 }
 
 fn is_number(word: &str) -> bool {
@@ -483,7 +421,11 @@ fn is_generic(word: &str) -> bool {
 mod yake {
     use std::borrow::Cow;
 
-    use super::{FxMap, STOP_WORDS};
+    // FxHash: the keys are short words and ids from our own text, so SipHash's flooding
+    // protection buys nothing and costs a third of the run time.
+    use rustc_hash::FxHashMap;
+
+    use crate::text::words::YAKE_STOP_WORDS;
 
     /// What one YAKE pass yields.
     pub(super) struct Ranking<'a> {
@@ -492,7 +434,7 @@ mod yake {
         /// Lower-case tokens that mix letters and digits ("gpt-4.5"), with their counts in
         /// the body, in order of first appearance.
         pub products: Vec<(String, u32)>,
-        lc_ids: FxMap<Cow<'a, str>, u32>,
+        lc_ids: FxHashMap<Cow<'a, str>, u32>,
         lc_info: Vec<LcInfo>,
     }
 
@@ -573,12 +515,14 @@ mod yake {
         // are, and allocation is the main cost here.
         // Sized from the text up front: growing these maps is a tenth of the run time.
         let estimate = sentences.iter().map(|s| s.len()).sum::<usize>() / 6 + 16;
-        let mut lc_ids: FxMap<Cow<'a, str>, u32> = FxMap::with_capacity_and_hasher(estimate / 2, Default::default());
+        let mut lc_ids: FxHashMap<Cow<'a, str>, u32> =
+            FxHashMap::with_capacity_and_hasher(estimate / 2, Default::default());
         let mut lc_words: Vec<Cow<'a, str>> = Vec::with_capacity(estimate / 2);
         let mut lc_info: Vec<LcInfo> = Vec::with_capacity(estimate / 2);
-        let mut uq_ids: FxMap<Cow<'a, str>, u32> = FxMap::with_capacity_and_hasher(estimate / 2, Default::default());
+        let mut uq_ids: FxHashMap<Cow<'a, str>, u32> =
+            FxHashMap::with_capacity_and_hasher(estimate / 2, Default::default());
         let mut terms: Vec<Term> = Vec::with_capacity(estimate / 2);
-        let mut pairs: FxMap<(u32, u32), u32> = FxMap::with_capacity_and_hasher(estimate, Default::default());
+        let mut pairs: FxHashMap<(u32, u32), u32> = FxHashMap::with_capacity_and_hasher(estimate, Default::default());
         // (term, sentence) for each distinct sentence of each term, in sentence order.
         let mut term_sentences: Vec<(u32, u32)> = Vec::new();
         let mut product_counts: Vec<(u32, u32)> = Vec::new();
@@ -705,7 +649,8 @@ mod yake {
 
         // Candidates in order of first appearance, so ties keep YAKE's order. A candidate's
         // key packs its (id + 1)s into 21 bits each.
-        let mut index: FxMap<u64, usize> = FxMap::with_capacity_and_hasher(tokens.len() * 2, Default::default());
+        let mut index: FxHashMap<u64, usize> =
+            FxHashMap::with_capacity_and_hasher(tokens.len() * 2, Default::default());
         let mut candidates: Vec<(u64, u32)> = Vec::with_capacity(tokens.len() * 2);
         for j in 0..tokens.len() {
             let mut key = 0u64;
@@ -959,8 +904,8 @@ mod yake {
 
     fn is_stopword(lc: &str) -> bool {
         let single = to_single(lc);
-        STOP_WORDS.contains(lc)
-            || STOP_WORDS.contains(single)
+        YAKE_STOP_WORDS.contains(lc)
+            || YAKE_STOP_WORDS.contains(single)
             || single.chars().filter(|&c| !is_punctuation(c)).count() < 3
     }
 
@@ -975,14 +920,15 @@ mod yake {
             let text = "Google released Gemini today. Gemini beats rival models on coding benchmarks. \
                 Developers can try Gemini in Google AI Studio. The Gemini models are fast and cheap. \
                 Rival labs such as Anthropic and OpenAI ship coding models too.";
-            let sentences = crate::pipeline::sentences::split(text);
+            let sentences = crate::text::sentences::split(text);
             let ours = rank(&sentences, 0, 8).phrases;
-            let reference: Vec<String> = yake_rust::get_n_best(200, text, &STOP_WORDS, &yake_rust::Config::default())
-                .into_iter()
-                .map(|item| item.keyword)
-                .filter(|k| k.split_whitespace().all(|w| !is_stopword(w)))
-                .take(8)
-                .collect();
+            let reference: Vec<String> =
+                yake_rust::get_n_best(200, text, &YAKE_STOP_WORDS, &yake_rust::Config::default())
+                    .into_iter()
+                    .map(|item| item.keyword)
+                    .filter(|k| k.split_whitespace().all(|w| !is_stopword(w)))
+                    .take(8)
+                    .collect();
             assert_eq!(ours, reference);
         }
 
@@ -1017,7 +963,7 @@ mod tests {
         assert!(!tags.is_empty() && tags.len() <= 6, "{tags:?}");
         for tag in &tags {
             assert_eq!(tag, &tag.to_lowercase());
-            assert!(!tag.split_whitespace().any(text::is_stopword), "{tag}");
+            assert!(!tag.split_whitespace().any(is_stopword), "{tag}");
             assert!(!is_number(tag), "{tag}");
             assert!((1..=3).contains(&tag.split_whitespace().count()), "{tag}");
         }
@@ -1030,7 +976,10 @@ mod tests {
     #[test]
     fn no_plural_or_contained_duplicates() {
         let tags = keywords("Language models", TEXT, 6);
-        let stems: Vec<Vec<String>> = tags.iter().map(|t| t.split_whitespace().map(stem).collect()).collect();
+        let stems: Vec<Vec<String>> = tags
+            .iter()
+            .map(|t| t.split_whitespace().map(plural_stem_with_es).collect())
+            .collect();
         for (i, a) in stems.iter().enumerate() {
             for b in &stems[i + 1..] {
                 assert!(!overlaps(a, b), "{tags:?}");
@@ -1047,14 +996,5 @@ mod tests {
         // Non-English text must not panic.
         let _ = keywords("Новости", "Компания выпустила новую модель. Модель стала быстрее.", 5);
         let _ = keywords("", "今天发布了新模型。模型很好。", 5);
-    }
-
-    #[test]
-    fn stem_merges_plurals() {
-        assert_eq!(stem("models"), "model");
-        assert_eq!(stem("companies"), "company");
-        assert_eq!(stem("openai's"), "openai");
-        assert_eq!(stem("bus"), "bus");
-        assert_eq!(stem("analysis"), "analysis");
     }
 }

@@ -8,7 +8,8 @@
 //! - [`cluster`] groups near-duplicate stories (MinHash over title + lead);
 //! - [`score`] rates each cluster out of 30 with the reasons kept;
 //! - [`summarize`] writes TL;DR, summary, bullets, tags, "why it matters" and a decoder,
-//!   from [`sentences`], [`keywords`] and the shipped [`glossary`];
+//!   from the sentences of [`crate::text::sentences`], [`keywords`] and the shipped
+//!   [`glossary`];
 //! - [`podcast`] turns an episode transcript into topic segments and an episode summary.
 
 pub mod category;
@@ -17,7 +18,5 @@ pub mod glossary;
 pub mod keywords;
 pub mod podcast;
 pub mod score;
-pub mod sentences;
 pub mod summarize;
-pub mod text;
 pub mod topics;

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use super::summarize::{Document, Extractive, Summary};
 use crate::domain::Segment;
+use crate::text::words::{is_spoken_stopword, plural_stem, strip_possessive};
 
 /// One topic of an episode.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -258,7 +259,7 @@ fn make_unit(text: &str, start: Option<f64>) -> Unit {
 fn sentence_spans(text: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut cursor = 0;
-    for sentence in super::sentences::split(text) {
+    for sentence in crate::text::sentences::split(text) {
         let Some(found) = text.get(cursor..).and_then(|rest| rest.find(sentence)) else {
             continue;
         };
@@ -1034,7 +1035,7 @@ impl Vocabulary {
         };
         for u in units {
             for name in entities(&u.text, true) {
-                if name.chars().count() > 1 && !is_stopword(&name.to_lowercase()) {
+                if name.chars().count() > 1 && !is_spoken_stopword(&name.to_lowercase()) {
                     bump(&mut v.names, name.to_lowercase(), &name);
                 }
             }
@@ -1045,11 +1046,11 @@ impl Vocabulary {
                 let lower = w.trim_matches(['-', '\'', '’']).to_lowercase();
                 let topical = lower.chars().count() > 3
                     && lower.chars().all(|c| c.is_alphabetic() || c == '-')
-                    && !is_stopword(&lower)
+                    && !is_spoken_stopword(&lower)
                     && !VAGUE_WORDS.contains(&lower.as_str())
                     && !w.chars().any(char::is_uppercase);
                 if topical {
-                    bump(&mut v.words, stem(&lower), &lower);
+                    bump(&mut v.words, plural_stem(strip_possessive(&lower)), &lower);
                 }
             }
         }
@@ -1388,7 +1389,7 @@ fn is_entity_word(word: &str) -> bool {
     let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
     let Some(first) = bare.chars().next() else { return false };
     let lower = bare.to_lowercase();
-    if is_stopword(&lower) || SPOKEN_CAPITALS.contains(&lower.as_str()) {
+    if is_spoken_stopword(&lower) || SPOKEN_CAPITALS.contains(&lower.as_str()) {
         return false;
     }
     first.is_uppercase() || (bare.chars().any(|c| c.is_ascii_digit()) && bare.chars().any(char::is_alphabetic))
@@ -1598,45 +1599,9 @@ fn top_titles(topics: &[TopicSegment], ranges: &[Vec<usize>], units: &[Unit]) ->
 fn content_terms(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
         .map(|w| w.trim_matches(['\'', '’', '-']).to_lowercase())
-        .filter(|w| w.chars().count() > 2 && !is_stopword(w) && !w.chars().all(|c| c.is_ascii_digit()))
-        .map(|w| stem(&w))
+        .filter(|w| w.chars().count() > 2 && !is_spoken_stopword(w) && !w.chars().all(|c| c.is_ascii_digit()))
+        .map(|w| plural_stem(strip_possessive(&w)))
         .collect()
-}
-
-fn stem(word: &str) -> String {
-    let w = word.trim_end_matches("'s").trim_end_matches("’s");
-    if w.len() > 4 && w.ends_with("ies") {
-        return format!("{}y", &w[..w.len() - 3]);
-    }
-    if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-        return w[..w.len() - 1].to_string();
-    }
-    w.to_string()
-}
-
-static STOPWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    "a about above after again against all almost already also although always am among an and another any anyone \
-     anything are aren't around as at away back be because been before being below between both but by can can't \
-     cannot could couldn't did didn't do does doesn't doing don't done down during each either else enough even ever \
-     every everyone everything few for from further get gets getting go goes going gone gonna got gotta had hadn't has \
-     hasn't have haven't having he he'd he'll he's her here here's hers herself him himself his how i i'd i'll i'm i've \
-     if in into is isn't it it's its itself just kind know knows let let's like likely lot lots made make makes many \
-     may maybe me mean means might more most much must my myself need needs no nor not nothing now of off often oh ok \
-     okay on once one ones only or other others otherwise our ours ourselves out over own per perhaps pretty probably \
-     quite rather really right said same say saying says see seem seems she she'd she'll she's should shouldn't since \
-     so some something sort still such sure take than that that's the their theirs them themselves then there there's \
-     these they they'd they'll they're they've thing things think this those though through thus to too toward towards \
-     uh um under until up upon us very via want wants was wasn't way we we'd we'll we're we've well went were weren't \
-     what what's whatever when where whether which while who who's whom whose why will with within without won't \
-     would wouldn't yeah yes yet you you'd you'll you're you've your yours yourself actually basically anyway bit \
-     course definitely especially essentially exactly fact guess honestly interesting literally stuff totally true \
-     wow yep alright across also around able"
-        .split_whitespace()
-        .collect()
-});
-
-fn is_stopword(word: &str) -> bool {
-    STOPWORDS.contains(word) || STOPWORDS.contains(word.replace('’', "'").as_str())
 }
 
 #[cfg(test)]

@@ -30,11 +30,12 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use futures::future::BoxFuture;
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::glossary::DecoderEntry;
-use super::keywords::FxMap;
-use super::text::is_stopword;
+use crate::text::collapse_whitespace;
+use crate::text::words::{is_stopword, plural_stem};
 
 /// What a summariser reads: a title and the plain text of an article.
 #[derive(Debug, Clone, Copy)]
@@ -516,7 +517,7 @@ impl Analysis {
         let text = repair_artefacts(prefix(text, MAX_INPUT_BYTES));
         let prepared = strip_markup(&text);
         let mut sentences = Vec::new();
-        for raw in super::sentences::split(&prepared) {
+        for raw in crate::text::sentences::split(&prepared) {
             if sentences.len() >= MAX_SENTENCES {
                 break;
             }
@@ -954,7 +955,7 @@ fn strip_label(text: &str) -> Option<(&str, bool)> {
         }
     }
     // "Updated 11/28/17:", "Update (Nov 28):", "UPDATE:": the update is usually the news.
-    let head = &text[..floor_char_boundary(text, 32)];
+    let head = &text[..text.floor_char_boundary(32)];
     if let Some(colon) = head.find(':') {
         let label = head[..colon].to_ascii_lowercase();
         let rest = text[colon + 1..].trim_start();
@@ -1035,7 +1036,7 @@ fn after_dateline(text: &str) -> Option<&str> {
     if !(first.is_uppercase() || first == '(') {
         return None;
     }
-    let head = &text[..floor_char_boundary(text, 80)];
+    let head = &text[..text.floor_char_boundary(80)];
     if !head.contains(['—', '–', '-']) {
         return None;
     }
@@ -1269,13 +1270,14 @@ fn is_dangling(first: &str, second: &str) -> bool {
 }
 
 /// Term ids of a document: words map to plural-stemmed terms, stop words to none. Each
-/// distinct word is classified once.
+/// distinct word is classified once. Fx-hashed: the keys are words of our own text, so
+/// SipHash's flooding protection would buy nothing.
 #[derive(Default)]
 struct Vocabulary {
     /// Lower-case word → term id, or [`Vocabulary::STOP`].
-    words: FxMap<String, u32>,
+    words: FxHashMap<String, u32>,
     /// Stemmed term → term id.
-    terms: FxMap<String, u32>,
+    terms: FxHashMap<String, u32>,
 }
 
 impl Vocabulary {
@@ -1288,10 +1290,8 @@ impl Vocabulary {
         let id = if is_stopword(word) {
             Self::STOP
         } else {
-            let mut stem = word.to_string();
-            light_stem(&mut stem);
             let next = self.terms.len() as u32;
-            *self.terms.entry(stem).or_insert(next)
+            *self.terms.entry(plural_stem(word)).or_insert(next)
         };
         self.words.insert(word.to_string(), id);
         (id != Self::STOP).then_some(id)
@@ -1305,9 +1305,7 @@ impl Vocabulary {
         if is_stopword(word) {
             return None;
         }
-        let mut stem = word.to_string();
-        light_stem(&mut stem);
-        self.terms.get(&stem).copied()
+        self.terms.get(&plural_stem(word)).copied()
     }
 
     fn len(&self) -> usize {
@@ -1353,17 +1351,6 @@ fn for_each_word(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
         if buf.len() >= 2 {
             f(buf);
         }
-    }
-}
-
-/// Strips English plural endings in place, which is what separates most repeated terms.
-fn light_stem(word: &mut String) {
-    let n = word.len();
-    if n > 4 && word.ends_with("ies") {
-        word.truncate(n - 3);
-        word.push('y');
-    } else if n > 3 && word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is") {
-        word.truncate(n - 1);
     }
 }
 
@@ -1947,26 +1934,6 @@ fn is_bare_url(s: &str) -> bool {
     url_like(first) && words.all(|w| url_like(w) || w.chars().all(|c| !c.is_alphanumeric()))
 }
 
-fn collapse_whitespace(text: &str) -> String {
-    let text = text.trim();
-    // Most pieces have single spaces only; they are copied as they are.
-    let bytes = text.as_bytes();
-    let plain = text.is_ascii()
-        && !bytes.iter().any(|&b| matches!(b, b'\n' | b'\r' | b'\t' | 0x0b | 0x0c))
-        && !bytes.windows(2).any(|w| w == b"  ");
-    if plain {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
 fn capitalize_first(text: &str) -> String {
     let text = text.trim_start();
     let mut chars = text.chars();
@@ -1982,19 +1949,7 @@ fn word_count(text: &str) -> usize {
 
 /// The longest prefix of `text` of at most `max` bytes that ends on a char boundary.
 fn prefix(text: &str, max: usize) -> &str {
-    &text[..floor_char_boundary(text, max)]
-}
-
-/// The largest char boundary of `text` at or below `at`.
-fn floor_char_boundary(text: &str, at: usize) -> usize {
-    if at >= text.len() {
-        return text.len();
-    }
-    let mut end = at;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    end
+    &text[..text.floor_char_boundary(max)]
 }
 
 #[cfg(test)]
@@ -2006,7 +1961,7 @@ mod tests {
     }
 
     fn sentence_count(text: &str) -> usize {
-        super::super::sentences::split(text).len()
+        crate::text::sentences::split(text).len()
     }
 
     const NEWS: &str = "SAN FRANCISCO (Reuters) — OpenAI on Thursday released GPT-4.5, a larger language model \
@@ -2148,7 +2103,7 @@ mod tests {
             "Bamboo GATA factors regulate shoot growth and rhizome development in the field."
         );
         // The summary keeps document order.
-        let positions: Vec<usize> = super::super::sentences::split(&s.summary)
+        let positions: Vec<usize> = crate::text::sentences::split(&s.summary)
             .iter()
             .filter_map(|piece| text.find(piece.trim_end_matches('.')))
             .collect();

@@ -193,6 +193,20 @@ impl Fetcher {
         }))
     }
 
+    /// Fetches `url` unconditionally and reads the body as UTF-8 text (invalid bytes
+    /// replaced): transcripts, chapters, OPML files and article pages, which are read
+    /// whole, never polled. A 304, which an unconditional request should not get, is an
+    /// [`FailureClass::HttpStatus`] error with `status` 304.
+    pub async fn fetch_text(&self, url: &Url, accept: &str) -> Result<String, FetchError> {
+        match self.fetch(url, &Validators::default(), accept).await? {
+            FetchOutcome::Fetched(fetched) => Ok(String::from_utf8_lossy(&fetched.body).into_owned()),
+            FetchOutcome::NotModified { .. } => Err(FetchError {
+                status: Some(StatusCode::NOT_MODIFIED.as_u16()),
+                ..FetchError::new(FailureClass::HttpStatus, "HTTP 304 to an unconditional request")
+            }),
+        }
+    }
+
     async fn permits(&self, url: &Url) -> Result<(OwnedSemaphorePermit, OwnedSemaphorePermit), FetchError> {
         let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
         let host_semaphore = {

@@ -5,7 +5,7 @@
 use dom_smoothie::{Config, Readability};
 use url::Url;
 
-use super::normalize::html_to_text;
+use crate::text::html::html_to_text;
 
 /// Fewer words than this is a teaser, a paywall notice or a navigation page, not an
 /// article worth summarising.

@@ -14,7 +14,8 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::domain::SourceKind;
-use crate::sources::transcript::{collapse_whitespace, decode_entities};
+use crate::text::collapse_whitespace;
+use crate::text::html::decode_entities;
 
 /// One feed found in an OPML file.
 #[derive(Debug, Clone, PartialEq)]

@@ -32,8 +32,9 @@ use regex::Regex;
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use super::normalize::{canonical_url, html_to_text, named_entity, plain_to_text};
+use super::normalize::canonical_url;
 use crate::domain::{Article, EpisodeMedia, ParsedFeed, TranscriptRef};
+use crate::text::html::{html_to_text, named_entity, plain_text, plain_to_text};
 
 /// Why a body could not be turned into a feed.
 #[derive(Debug, thiserror::Error)]
@@ -255,7 +256,7 @@ fn sniff(text: &str) -> Sniff {
     }
     // Junk before the document (PHP warnings, stray text): start at a later XML
     // declaration or feed root when there is one near the beginning.
-    let window = &text[..floor_char_boundary(text, 4096)];
+    let window = &text[..text.floor_char_boundary(4096)];
     let doc_start = if head.starts_with("<?xml") {
         first
     } else if let Some(p) = window.find("<?xml") {
@@ -296,14 +297,6 @@ fn sniff(text: &str) -> Sniff {
     }
 }
 
-fn floor_char_boundary(text: &str, max: usize) -> usize {
-    let mut end = text.len().min(max);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    end
-}
-
 enum RootScan {
     /// The root start tag, and whether an HTML doctype came before it.
     Root(std::ops::Range<usize>, bool),
@@ -329,7 +322,7 @@ fn find_root(text: &str, from: usize) -> RootScan {
         } else if rest.starts_with("<!--") {
             skip_to("-->")
         } else if rest.starts_with("<!") {
-            let head = &rest[..floor_char_boundary(rest, 64)];
+            let head = &rest[..rest.floor_char_boundary(64)];
             html_doctype |= head.to_ascii_lowercase().starts_with("<!doctype html");
             // A doctype may carry an internal subset in brackets.
             match (rest.find('['), rest.find('>')) {
@@ -689,7 +682,7 @@ fn upgrade_dialect(doc: &str, tag: std::ops::Range<usize>, root: &str) -> Option
     // feed-rs matches namespace URIs exactly; iTunes' is often written in other cases.
     // Namespace declarations sit on the root element, near the start.
     let current = out.as_deref().unwrap_or(doc);
-    let head = &current[..floor_char_boundary(current, 8192)];
+    let head = &current[..current.floor_char_boundary(8192)];
     if head.contains("itunes.com/") && !head.contains(ITUNES_NS) && contains_ignore_ascii_case(head, ITUNES_NS) {
         static ITUNES: LazyLock<Option<Regex>> =
             LazyLock::new(|| static_regex(r"(?i)http://www\.itunes\.com/dtds/podcast-1\.0\.dtd"));
@@ -1400,7 +1393,7 @@ fn pick_link(links: &[Link]) -> Option<&Link> {
 fn text_of(text: &Text, is_atom: bool) -> String {
     let ct = &text.content_type;
     match (ct.ty().as_str(), ct.subty().as_str()) {
-        ("text", "plain") if is_atom => super::normalize::plain_text(&text.content),
+        ("text", "plain") if is_atom => plain_text(&text.content),
         ("text", "plain") => plain_to_text(&text.content),
         _ => html_to_text(&text.content),
     }

@@ -35,8 +35,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use chrono::{DateTime, Datelike, TimeZone, Timelike, Utc};
 use newsdesk::domain::{Article, ParsedFeed};
-use newsdesk::sources::normalize::{canonical_url, html_to_text};
+use newsdesk::sources::normalize::canonical_url;
 use newsdesk::sources::parse::{ParseError, parse_feed};
+use newsdesk::text::html::html_to_text;
 use serde::Deserialize;
 use url::Url;
 

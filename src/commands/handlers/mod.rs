@@ -18,7 +18,6 @@ use crate::digest::age;
 use crate::digest::render::text::{clean_line, markdown_text, safe_url, truncate_width};
 use crate::domain::{Schedule, SourceKind, SourceStatus, parse_timezone};
 use crate::editor::{DigestRequest, EditorialError, SummarizeError, TopicSpec};
-use crate::sources::fetch::{FetchOutcome, Validators};
 use crate::store::{
     Added, GLOBAL_SCOPE, NewSubscription, SourceLinks, StoreError, SubscriptionRow, TopicRow, Unlinked,
 };

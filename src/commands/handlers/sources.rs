@@ -325,9 +325,10 @@ async fn fetch_text(app: &App, raw_url: &str) -> Result<String, HandlerError> {
             raw_url.trim()
         ))
     })?;
-    match app.fetcher.fetch(&url, &Validators::default(), "*/*").await {
-        Ok(FetchOutcome::Fetched(page)) => Ok(String::from_utf8_lossy(&page.body).into_owned()),
-        Ok(_) => Err(user(format!("{url} answered without a body"))),
+    match app.fetcher.fetch_text(&url, "*/*").await {
+        Ok(text) => Ok(text),
+        // A 304 is the one answer that comes back without a body.
+        Err(err) if err.status == Some(304) => Err(user(format!("{url} answered without a body"))),
         Err(err) => Err(user(format!("cannot fetch {url}: {err}"))),
     }
 }
