@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! pip install -r benches/requirements.txt   # optional: the sumy LexRank baseline
-//! cargo bench --bench summarize
+//! cargo bench --features eval --bench summarize
 //! ```
 //!
 //! The set is built from the corpus at `NEWSDESK_CORPUS_DIR` (default `../shared/corpus`).
@@ -461,7 +461,7 @@ fn write_worst(pairs: &[&EvalPair], lead1: &System, tldr: &System) {
     });
     let mut out = String::from(
         "# The pairs where the TL;DR trails LEAD-1 most (mean of ROUGE-1/2/L F1, stemmed),\n\
-         # then the lowest-scoring TL;DRs. Written by `cargo bench --bench summarize`.\n\n",
+         # then the lowest-scoring TL;DRs. Written by `cargo bench --features eval --bench summarize`.\n\n",
     );
     for &i in order.iter().take(WORST) {
         let pair = pairs[i];

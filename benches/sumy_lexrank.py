@@ -1,4 +1,4 @@
-"""Baseline for `cargo bench --bench summarize`: sumy's LexRankSummarizer on the same texts.
+"""Baseline for `cargo bench --features eval --bench summarize`: sumy's LexRankSummarizer on the same texts.
 
 Usage: python3 sumy_lexrank.py INPUT.jsonl OUTPUT.jsonl ROUNDS SENTENCES
 

@@ -27,8 +27,9 @@
 //! - [`text`] is the text toolkit under both `sources` and `pipeline`: HTML to text,
 //!   sentences, words, stop lists and stemming.
 //! - [`config`] holds the typed, layered settings.
-//! - [`eval`] measures the summariser offline: ROUGE and an evaluation set built from the
-//!   shared feed corpus (`cargo bench --bench summarize`).
+//! - `eval` (cargo feature `eval`, not shipped in the bot) measures the summariser offline:
+//!   ROUGE and an evaluation set built from the shared feed corpus
+//!   (`cargo bench --features eval --bench summarize`).
 
 pub mod app;
 pub mod chat;
@@ -39,6 +40,7 @@ pub mod config;
 pub mod digest;
 pub mod domain;
 pub mod editor;
+#[cfg(feature = "eval")]
 pub mod eval;
 pub mod llm;
 pub mod metrics;

@@ -541,190 +541,198 @@ mod tests {
         assert_eq!(hard_cut("one two three four", 2), "one two…");
     }
 
-    /// Tuning aid, not a check: ROUGE of the TL;DR against LEAD-1 on the evaluation set and
-    /// the time per article. `cargo test --release --lib summarize::tests::eval_report --
-    /// --ignored --nocapture`; set `NEWSDESK_DUMP=path` to write every pair out.
-    #[test]
-    #[ignore = "tuning aid: prints figures"]
-    fn eval_report() {
-        use crate::eval::{Rouge, dataset};
-        let Ok(pairs) = dataset::load(&dataset::default_corpus_dir()) else {
-            eprintln!("no corpus");
-            return;
-        };
-        let rouge = Rouge::default();
-        let mut by_source: Vec<(&str, usize, [f64; 6])> = Vec::new();
-        let mut dump = String::new();
-        let mut words = 0;
-        // Warm the lazily compiled patterns so the timing is per article.
-        let _ = summarize("warm up", "Warm up the patterns. This is a test. Subscribe now.");
-        let start = std::time::Instant::now();
-        let summaries: Vec<Summary> = pairs.iter().map(|p| summarize(&p.title, &p.text)).collect();
-        let elapsed = start.elapsed();
-        for (pair, s) in pairs.iter().zip(&summaries) {
-            words += word_count(&pair.text);
-            let lead = crate::eval::lead1(&pair.text);
-            let a = rouge.score(&pair.reference, &lead);
-            let b = rouge.score(&pair.reference, &s.tldr);
-            let row = [
-                a.rouge1.f1,
-                a.rouge2.f1,
-                a.rouge_l.f1,
-                b.rouge1.f1,
-                b.rouge2.f1,
-                b.rouge_l.f1,
-            ];
-            for source in [pair.source, "ALL"] {
-                match by_source.iter_mut().find(|(name, _, _)| *name == source) {
-                    Some((_, n, sums)) => {
-                        *n += 1;
-                        for (x, y) in sums.iter_mut().zip(row) {
-                            *x += y;
+    /// Tuning, profiling and reading aids: they print figures and check nothing, so they are
+    /// built only with the `eval` feature (`cargo test --release --features eval --lib
+    /// summarize -- --ignored --nocapture`).
+    #[cfg(feature = "eval")]
+    mod aids {
+        use super::*;
+
+        /// Tuning aid, not a check: ROUGE of the TL;DR against LEAD-1 on the evaluation set and
+        /// the time per article. `cargo test --release --lib summarize::tests::eval_report --
+        /// --ignored --nocapture`; set `NEWSDESK_DUMP=path` to write every pair out.
+        #[test]
+        #[ignore = "tuning aid: prints figures"]
+        fn eval_report() {
+            use crate::eval::{Rouge, dataset};
+            let Ok(pairs) = dataset::load(&dataset::default_corpus_dir()) else {
+                eprintln!("no corpus");
+                return;
+            };
+            let rouge = Rouge::default();
+            let mut by_source: Vec<(&str, usize, [f64; 6])> = Vec::new();
+            let mut dump = String::new();
+            let mut words = 0;
+            // Warm the lazily compiled patterns so the timing is per article.
+            let _ = summarize("warm up", "Warm up the patterns. This is a test. Subscribe now.");
+            let start = std::time::Instant::now();
+            let summaries: Vec<Summary> = pairs.iter().map(|p| summarize(&p.title, &p.text)).collect();
+            let elapsed = start.elapsed();
+            for (pair, s) in pairs.iter().zip(&summaries) {
+                words += word_count(&pair.text);
+                let lead = crate::eval::lead1(&pair.text);
+                let a = rouge.score(&pair.reference, &lead);
+                let b = rouge.score(&pair.reference, &s.tldr);
+                let row = [
+                    a.rouge1.f1,
+                    a.rouge2.f1,
+                    a.rouge_l.f1,
+                    b.rouge1.f1,
+                    b.rouge2.f1,
+                    b.rouge_l.f1,
+                ];
+                for source in [pair.source, "ALL"] {
+                    match by_source.iter_mut().find(|(name, _, _)| *name == source) {
+                        Some((_, n, sums)) => {
+                            *n += 1;
+                            for (x, y) in sums.iter_mut().zip(row) {
+                                *x += y;
+                            }
                         }
+                        None => by_source.push((source, 1, row)),
                     }
-                    None => by_source.push((source, 1, row)),
                 }
+                dump.push_str(&format!(
+                    "== {} {}\nREF:  {}\nLEAD: {}\nTLDR: {}\nR1 lead {:.3} tldr {:.3}\nSUM:  {}\nBUL:  {:?}\nWHY:  {:?}\nTAGS: {:?}\n\n",
+                    pair.source, pair.id, pair.reference, lead, s.tldr, a.rouge1.f1, b.rouge1.f1, s.summary, s.bullets,
+                    s.why_it_matters, s.tags
+                ));
             }
-            dump.push_str(&format!(
-                "== {} {}\nREF:  {}\nLEAD: {}\nTLDR: {}\nR1 lead {:.3} tldr {:.3}\nSUM:  {}\nBUL:  {:?}\nWHY:  {:?}\nTAGS: {:?}\n\n",
-                pair.source, pair.id, pair.reference, lead, s.tldr, a.rouge1.f1, b.rouge1.f1, s.summary, s.bullets,
-                s.why_it_matters, s.tags
-            ));
-        }
-        println!("source           n   lead R1  R2     RL   | tldr R1  R2     RL");
-        for (source, n, sums) in &by_source {
-            let m: Vec<f64> = sums.iter().map(|x| x / *n as f64).collect();
+            println!("source           n   lead R1  R2     RL   | tldr R1  R2     RL");
+            for (source, n, sums) in &by_source {
+                let m: Vec<f64> = sums.iter().map(|x| x / *n as f64).collect();
+                println!(
+                    "{source:<15} {n:>3}   {:.3}  {:.3}  {:.3} | {:.3}  {:.3}  {:.3}",
+                    m[0], m[1], m[2], m[3], m[4], m[5]
+                );
+            }
             println!(
-                "{source:<15} {n:>3}   {:.3}  {:.3}  {:.3} | {:.3}  {:.3}  {:.3}",
-                m[0], m[1], m[2], m[3], m[4], m[5]
+                "{} articles, {} words on average, {:.1} µs per article",
+                pairs.len(),
+                words / pairs.len().max(1),
+                elapsed.as_secs_f64() * 1e6 / pairs.len().max(1) as f64
             );
-        }
-        println!(
-            "{} articles, {} words on average, {:.1} µs per article",
-            pairs.len(),
-            words / pairs.len().max(1),
-            elapsed.as_secs_f64() * 1e6 / pairs.len().max(1) as f64
-        );
-        if let Some(path) = std::env::var_os("NEWSDESK_DUMP") {
-            let _ = std::fs::write(path, dump);
-        }
-    }
-
-    /// Profiling aid: summarises the evaluation set 20 times (`perf record` this test).
-    #[test]
-    #[ignore = "profiling aid"]
-    fn profile_loop() {
-        use crate::eval::dataset;
-        let Ok(pairs) = dataset::load(&dataset::default_corpus_dir()) else {
-            return;
-        };
-        let only = std::env::var("NEWSDESK_PROFILE").unwrap_or_default();
-        let mut pairs = pairs;
-        if let Ok(range) = std::env::var("NEWSDESK_WORDS") {
-            // "800-1200": only articles of that many words.
-            let (lo, hi) = range.split_once('-').unwrap_or(("0", "1000000"));
-            let (lo, hi): (usize, usize) = (lo.parse().unwrap_or(0), hi.parse().unwrap_or(usize::MAX));
-            pairs.retain(|p| (lo..=hi).contains(&word_count(&p.text)));
-            println!("{} articles", pairs.len());
-        }
-        let rounds: usize = std::env::var("NEWSDESK_ROUNDS")
-            .ok()
-            .and_then(|r| r.parse().ok())
-            .unwrap_or(20);
-        let start = std::time::Instant::now();
-        for _ in 0..rounds {
-            for p in &pairs {
-                match only.as_str() {
-                    "keywords" => drop(super::super::keywords::keywords(&p.title, &p.text, MAX_TAGS)),
-                    "analysis" => drop(Analysis::new(&p.title, &p.text).pick_tldr()),
-                    _ => drop(summarize(&p.title, &p.text)),
-                }
+            if let Some(path) = std::env::var_os("NEWSDESK_DUMP") {
+                let _ = std::fs::write(path, dump);
             }
         }
-        println!(
-            "{:.1} µs per article",
-            start.elapsed().as_secs_f64() * 1e6 / (rounds * pairs.len()) as f64
-        );
-    }
 
-    /// Tuning aid: ROUGE of the TL;DR over a grid of [`Tuning`] values, best last.
-    #[test]
-    #[ignore = "tuning aid: prints figures"]
-    fn tune_grid() {
-        use crate::eval::{Rouge, dataset};
-        let Ok(pairs) = dataset::load(&dataset::default_corpus_dir()) else {
-            return;
-        };
-        let rouge = Rouge::default();
-        let refs: Vec<Vec<String>> = pairs.iter().map(|p| rouge.tokens(&p.reference)).collect();
-        let evaluate = |tuning: Tuning| -> (f64, f64, f64) {
-            let mut sums = (0.0, 0.0, 0.0);
-            for (pair, reference) in pairs.iter().zip(&refs) {
-                let tldr = Analysis::with_tuning(&pair.title, &pair.text, tuning)
-                    .pick_tldr()
-                    .map_or_else(|| pair.title.clone(), |p| p.text);
-                let r = crate::eval::rouge::score_tokens(reference, &rouge.tokens(&tldr));
-                sums.0 += r.rouge1.f1;
-                sums.1 += r.rouge2.f1;
-                sums.2 += r.rouge_l.f1;
+        /// Profiling aid: summarises the evaluation set 20 times (`perf record` this test).
+        #[test]
+        #[ignore = "profiling aid"]
+        fn profile_loop() {
+            use crate::eval::dataset;
+            let Ok(pairs) = dataset::load(&dataset::default_corpus_dir()) else {
+                return;
+            };
+            let only = std::env::var("NEWSDESK_PROFILE").unwrap_or_default();
+            let mut pairs = pairs;
+            if let Ok(range) = std::env::var("NEWSDESK_WORDS") {
+                // "800-1200": only articles of that many words.
+                let (lo, hi) = range.split_once('-').unwrap_or(("0", "1000000"));
+                let (lo, hi): (usize, usize) = (lo.parse().unwrap_or(0), hi.parse().unwrap_or(usize::MAX));
+                pairs.retain(|p| (lo..=hi).contains(&word_count(&p.text)));
+                println!("{} articles", pairs.len());
             }
-            let n = pairs.len() as f64;
-            (sums.0 / n, sums.1 / n, sums.2 / n)
-        };
-        let mut results = Vec::new();
-        for lead_decay in [0.1, 0.2, 0.3] {
-            for finding in [0.6, 0.75, 0.9] {
-                for title in [0.2, 0.4, 0.6] {
-                    for dangling in [0.2, 0.35, 0.6] {
-                        for colon in [0.4, 0.8] {
-                            let tuning = Tuning {
-                                lead_decay,
-                                finding,
-                                title,
-                                dangling,
-                                colon,
-                                ..TUNING
-                            };
-                            let (r1, r2, rl) = evaluate(tuning);
-                            results.push(((r1 + r2 + rl) / 3.0, r1, r2, rl, tuning));
-                        }
+            let rounds: usize = std::env::var("NEWSDESK_ROUNDS")
+                .ok()
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(20);
+            let start = std::time::Instant::now();
+            for _ in 0..rounds {
+                for p in &pairs {
+                    match only.as_str() {
+                        "keywords" => drop(crate::pipeline::keywords::keywords(&p.title, &p.text, MAX_TAGS)),
+                        "analysis" => drop(Analysis::new(&p.title, &p.text).pick_tldr()),
+                        _ => drop(summarize(&p.title, &p.text)),
                     }
                 }
             }
-        }
-        results.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let current = evaluate(TUNING);
-        for (mean, r1, r2, rl, t) in results.iter().rev().take(15).rev() {
             println!(
-                "{mean:.4}  R1 {r1:.3} R2 {r2:.3} RL {rl:.3}  decay {} finding {} title {} dangling {} colon {}",
-                t.lead_decay, t.finding, t.title, t.dangling, t.colon
+                "{:.1} µs per article",
+                start.elapsed().as_secs_f64() * 1e6 / (rounds * pairs.len()) as f64
             );
         }
-        println!("current: R1 {:.3} R2 {:.3} RL {:.3}", current.0, current.1, current.2);
-    }
 
-    /// Reading aid: summaries of every item of the feed at `NEWSDESK_FEED`.
-    #[test]
-    #[ignore = "reading aid: prints summaries"]
-    fn print_feed() {
-        let Some(path) = std::env::var_os("NEWSDESK_FEED") else {
-            return;
-        };
-        let Ok(body) = std::fs::read(&path) else {
-            return;
-        };
-        let Ok(base) = url::Url::parse("https://feed.invalid/") else {
-            return;
-        };
-        let Ok(feed) = crate::sources::parse::parse_feed(&body, None, &base, chrono::Utc::now()) else {
-            return;
-        };
-        for article in feed.articles.iter().take(12) {
-            let s = summarize(&article.title, &article.text);
-            println!(
-                "== {}\nTLDR: {}\nSUM:  {}\nBUL:  {:?}\nWHY:  {:?}\nTAGS: {:?}\n",
-                article.title, s.tldr, s.summary, s.bullets, s.why_it_matters, s.tags
-            );
+        /// Tuning aid: ROUGE of the TL;DR over a grid of [`Tuning`] values, best last.
+        #[test]
+        #[ignore = "tuning aid: prints figures"]
+        fn tune_grid() {
+            use crate::eval::{Rouge, dataset};
+            let Ok(pairs) = dataset::load(&dataset::default_corpus_dir()) else {
+                return;
+            };
+            let rouge = Rouge::default();
+            let refs: Vec<Vec<String>> = pairs.iter().map(|p| rouge.tokens(&p.reference)).collect();
+            let evaluate = |tuning: Tuning| -> (f64, f64, f64) {
+                let mut sums = (0.0, 0.0, 0.0);
+                for (pair, reference) in pairs.iter().zip(&refs) {
+                    let tldr = Analysis::with_tuning(&pair.title, &pair.text, tuning)
+                        .pick_tldr()
+                        .map_or_else(|| pair.title.clone(), |p| p.text);
+                    let r = crate::eval::rouge::score_tokens(reference, &rouge.tokens(&tldr));
+                    sums.0 += r.rouge1.f1;
+                    sums.1 += r.rouge2.f1;
+                    sums.2 += r.rouge_l.f1;
+                }
+                let n = pairs.len() as f64;
+                (sums.0 / n, sums.1 / n, sums.2 / n)
+            };
+            let mut results = Vec::new();
+            for lead_decay in [0.1, 0.2, 0.3] {
+                for finding in [0.6, 0.75, 0.9] {
+                    for title in [0.2, 0.4, 0.6] {
+                        for dangling in [0.2, 0.35, 0.6] {
+                            for colon in [0.4, 0.8] {
+                                let tuning = Tuning {
+                                    lead_decay,
+                                    finding,
+                                    title,
+                                    dangling,
+                                    colon,
+                                    ..TUNING
+                                };
+                                let (r1, r2, rl) = evaluate(tuning);
+                                results.push(((r1 + r2 + rl) / 3.0, r1, r2, rl, tuning));
+                            }
+                        }
+                    }
+                }
+            }
+            results.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let current = evaluate(TUNING);
+            for (mean, r1, r2, rl, t) in results.iter().rev().take(15).rev() {
+                println!(
+                    "{mean:.4}  R1 {r1:.3} R2 {r2:.3} RL {rl:.3}  decay {} finding {} title {} dangling {} colon {}",
+                    t.lead_decay, t.finding, t.title, t.dangling, t.colon
+                );
+            }
+            println!("current: R1 {:.3} R2 {:.3} RL {:.3}", current.0, current.1, current.2);
+        }
+
+        /// Reading aid: summaries of every item of the feed at `NEWSDESK_FEED`.
+        #[test]
+        #[ignore = "reading aid: prints summaries"]
+        fn print_feed() {
+            let Some(path) = std::env::var_os("NEWSDESK_FEED") else {
+                return;
+            };
+            let Ok(body) = std::fs::read(&path) else {
+                return;
+            };
+            let Ok(base) = url::Url::parse("https://feed.invalid/") else {
+                return;
+            };
+            let Ok(feed) = crate::sources::parse::parse_feed(&body, None, &base, chrono::Utc::now()) else {
+                return;
+            };
+            for article in feed.articles.iter().take(12) {
+                let s = summarize(&article.title, &article.text);
+                println!(
+                    "== {}\nTLDR: {}\nSUM:  {}\nBUL:  {:?}\nWHY:  {:?}\nTAGS: {:?}\n",
+                    article.title, s.tldr, s.summary, s.bullets, s.why_it_matters, s.tags
+                );
+            }
         }
     }
 }

@@ -247,8 +247,6 @@ fn clean_terms<S: AsRef<str>>(slug: &str, list: &'static str, terms: &[S]) -> Re
 
 #[cfg(test)]
 mod tests {
-    use std::time::Instant;
-
     use super::*;
 
     fn matcher() -> TopicMatcher {
@@ -617,6 +615,7 @@ mod tests {
     /// the times. Run in release:
     /// `cargo test --release --lib pipeline::topics -- --ignored --nocapture`.
     #[test]
+    #[cfg(feature = "eval")]
     #[ignore = "timing; run in release with --ignored --nocapture"]
     fn speed_20k_articles() {
         let m = matcher();
@@ -663,7 +662,7 @@ mod tests {
                 })
                 .collect();
             let bytes: usize = docs.iter().map(|(t, b)| t.len() + b.len()).sum();
-            let started = Instant::now();
+            let started = std::time::Instant::now();
             let mut tagged = 0usize;
             for (title, text) in &docs {
                 tagged += m.matches(&doc(title, text)).len();
@@ -676,7 +675,7 @@ mod tests {
                 elapsed.as_secs_f64(),
                 bytes as f64 / 1e6 / elapsed.as_secs_f64()
             );
-            let started = Instant::now();
+            let started = std::time::Instant::now();
             let mut other = 0usize;
             for (title, text) in &docs {
                 let input = doc(title, text);
