@@ -2,7 +2,7 @@
 //! (read the candidates → select → summarise the picks → highlights) and summarises one
 //! document on request. The decisions themselves live in the pure [`crate::pipeline`] and
 //! [`crate::digest`] modules; the editor feeds them from the store, the fetcher and the
-//! optional LLM editor, and never calls back into the [`crate::app::App`] that holds it.
+//! optional LLM editor, and never calls back into the `App` that holds it.
 
 mod document;
 mod edition;
