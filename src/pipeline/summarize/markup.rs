@@ -162,32 +162,9 @@ pub(super) fn html_tag(rest: &str, out: &mut String) -> Option<usize> {
 
 /// Decodes an HTML entity at the start of `rest`: the character and the entity's length.
 pub(super) fn entity(rest: &str) -> Option<(char, usize)> {
-    let end = rest[..rest.len().min(12)].find(';')?;
-    let name = &rest[1..end];
-    let c = match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => ' ',
-        "mdash" => '—',
-        "ndash" => '–',
-        "hellip" => '…',
-        "rsquo" => '’',
-        "lsquo" => '‘',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        _ => {
-            let num = name.strip_prefix('#')?;
-            let code = match num.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => num.parse().ok()?,
-            };
-            char::from_u32(code)?
-        }
-    };
-    Some((c, end + 1))
+    // The toolkit's decoder, with a no-break space read as a plain space: summaries are
+    // plain prose, and a U+00A0 would only glue words together in chat clients.
+    crate::text::html::decode_entity(rest).map(|(c, len)| (if c == '\u{a0}' { ' ' } else { c }, len))
 }
 
 /// A Markdown link `[label](target)` at the start of `rest`: the label and the link's
