@@ -104,7 +104,7 @@ pub(super) fn html_tag(rest: &str, out: &mut String) -> Option<usize> {
     if !(second.is_ascii_alphabetic() || second == b'/' || second == b'!') {
         return None;
     }
-    let close = rest[..rest.len().min(600)].find('>')?;
+    let close = rest[..rest.floor_char_boundary(600)].find('>')?;
     if rest.starts_with("<!--") {
         return Some(rest.find("-->").map_or(close + 1, |end| end + 3));
     }
@@ -170,7 +170,7 @@ pub(super) fn entity(rest: &str) -> Option<(char, usize)> {
 /// A Markdown link `[label](target)` at the start of `rest`: the label and the link's
 /// length.
 pub(super) fn markdown_link(rest: &str) -> Option<(&str, usize)> {
-    let close = rest[..rest.len().min(400)].find(']')?;
+    let close = rest[..rest.floor_char_boundary(400)].find(']')?;
     let label = &rest[1..close];
     if label.contains(['\n', '[']) {
         return None;
@@ -179,7 +179,7 @@ pub(super) fn markdown_link(rest: &str) -> Option<(&str, usize)> {
     if !after.starts_with('(') {
         return None;
     }
-    let end = after[..after.len().min(600)].find(')')?;
+    let end = after[..after.floor_char_boundary(600)].find(')')?;
     if after[1..end].contains(char::is_whitespace) && !after[1..end].contains(" \"") {
         return None;
     }

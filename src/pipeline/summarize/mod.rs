@@ -530,6 +530,26 @@ mod tests {
     }
 
     #[test]
+    fn a_bracket_before_a_curly_quote_past_the_scan_limit_does_not_panic() {
+        // Found by fuzzing: the link, tag and target scans cut `rest` at a byte count that
+        // could land inside a multi-byte character.
+        for pad in 395..=405 {
+            let text = format!(
+                "[{}“quoted” and more text here. Another sentence follows.",
+                "a".repeat(pad)
+            );
+            let _ = summarize("Title", &text);
+            let text = format!("<{}“quoted”> Another sentence follows here.", "b".repeat(pad + 200));
+            let _ = summarize("Title", &text);
+            let text = format!(
+                "[label]({}“quoted”) Another sentence follows here.",
+                "c".repeat(pad + 200)
+            );
+            let _ = summarize("Title", &text);
+        }
+    }
+
+    #[test]
     fn shorten_cuts_at_clause_boundaries() {
         let s = "The startup raised $50 million in a Series B round led by Sequoia, which it will use to hire engineers \
             and expand into Europe and Asia over the next two years.";
