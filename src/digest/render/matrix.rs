@@ -23,21 +23,9 @@ use crate::digest::{Digest, DigestItem, TopicRef, age};
 /// event (JSON escaping, signatures and all) at 65,536 bytes; this leaves room for all that.
 pub const MESSAGE_BYTES_MAX: usize = 24_000;
 
-/// Per-part caps on feed text, in chars, so one runaway item cannot fill a message: the
-/// edition's one set ([`crate::digest::layout::CAPS`]).
-const TITLE_MAX: usize = CAPS.title;
-const SOURCE_MAX: usize = CAPS.source;
-const TLDR_MAX: usize = CAPS.tldr;
-const SUMMARY_MAX: usize = CAPS.summary;
-const BULLET_MAX: usize = CAPS.bullet;
-const BULLETS_MAX: usize = CAPS.bullets;
-const WHY_MAX: usize = CAPS.why;
-const DECODER_MAX: usize = CAPS.decoder_entries;
-const DECODER_ENTRY_MAX: usize = CAPS.decoder_entry;
-const TAG_MAX: usize = CAPS.tag;
-const TAGS_MAX: usize = CAPS.tags;
-const ALSO_MAX: usize = CAPS.also_covered;
-const HIGHLIGHTS_MAX: usize = CAPS.highlights;
+// Feed text is cut to the edition's per-part caps (`CAPS`), so one runaway item cannot fill
+// a message.
+
 /// Longer links are shown unlinked: a tracking-laden URL is not worth the bytes.
 const URL_MAX: usize = 1_024;
 
@@ -114,7 +102,7 @@ pub fn digest_messages(digest: &Digest, now: DateTime<Utc>) -> Vec<MatrixMessage
 /// it matters and tags.
 pub fn alert_message(item: &DigestItem, topic: Option<&TopicRef>, now: DateTime<Utc>) -> MatrixMessage {
     let topic_name = topic
-        .map(|t| feed_text(&t.name, SOURCE_MAX))
+        .map(|t| feed_text(&t.name, CAPS.source))
         .filter(|name| !name.is_empty())
         .unwrap_or_else(|| "Alert".to_string());
     let mut out = block(
@@ -125,7 +113,7 @@ pub fn alert_message(item: &DigestItem, topic: Option<&TopicRef>, now: DateTime<
     out.push(&block(&format!("<h4>{title_html}</h4>\n"), &format!("{title_plain}\n")));
     let meta = format!("{} · {}", meta_line(item, now), item.category.label());
     out.push(&block(&format!("<p>{}</p>\n", escape(&meta)), &format!("{meta}\n")));
-    let tldr = feed_text(&item.tldr, TLDR_MAX);
+    let tldr = feed_text(&item.tldr, CAPS.tldr);
     if !tldr.is_empty() {
         out.push(&block(
             &format!("<p><strong>{}</strong> {}</p>\n", label::TLDR, escape(&tldr)),
@@ -225,13 +213,13 @@ fn block(html: &str, body: &str) -> MatrixMessage {
 }
 
 fn header_block(digest: &Digest) -> MatrixMessage {
-    let mut title = feed_text(&digest.title, TITLE_MAX);
+    let mut title = feed_text(&digest.title, CAPS.title);
     if !title.starts_with('📰') {
         title = format!("📰 {title}");
     }
     let mut meta = format!("Generated {} · last {} h", stamp(digest), digest.stats.window_hours);
     if let Some(topic) = &digest.topic {
-        meta.push_str(&format!(" · topic: {}", feed_text(&topic.name, SOURCE_MAX)));
+        meta.push_str(&format!(" · topic: {}", feed_text(&topic.name, CAPS.source)));
     }
     block(
         &format!("<h2>{}</h2>\n<p><em>{}</em></p>\n", escape(&title), escape(&meta)),
@@ -240,7 +228,7 @@ fn header_block(digest: &Digest) -> MatrixMessage {
 }
 
 fn highlights_block(text: &str) -> MatrixMessage {
-    let highlights = feed_text(text, HIGHLIGHTS_MAX);
+    let highlights = feed_text(text, CAPS.highlights);
     if highlights.is_empty() {
         return MatrixMessage::default();
     }
@@ -259,7 +247,7 @@ fn must_read_block(items: &[(&DigestItem, Option<usize>)], now: DateTime<Utc>) -
         if let Some(n) = number {
             meta.push_str(&format!(" · → item {n}"));
         }
-        let tldr = feed_text(&item.tldr, TLDR_MAX);
+        let tldr = feed_text(&item.tldr, CAPS.tldr);
         html.push_str(&format!(
             "<li><strong>{title_html}</strong><br>{}<br><strong>{}</strong> {}",
             escape(&meta),
@@ -327,7 +315,7 @@ fn charts_block(digest: &Digest) -> MatrixMessage {
             .keywords
             .iter()
             .take(TAG_LINE_KEYWORDS)
-            .map(|(word, n)| format!("{}({n})", feed_text(word, TAG_MAX)))
+            .map(|(word, n)| format!("{}({n})", feed_text(word, CAPS.tag)))
             .collect();
         let tags = tags.join(" · ");
         out.push(&block(
@@ -362,14 +350,14 @@ fn item_html(item: &DigestItem, n: usize, now: DateTime<Utc>) -> MatrixMessage {
         &format!("<h4>{n}. {title_html}</h4>\n<p>{}</p>\n", escape(&meta)),
         &format!("{n}. {title_plain}\n{meta}\n"),
     );
-    let tldr = feed_text(&item.tldr, TLDR_MAX);
+    let tldr = feed_text(&item.tldr, CAPS.tldr);
     if !tldr.is_empty() {
         out.push(&block(
             &format!("<p><strong>{}</strong> {}</p>\n", label::TLDR, escape(&tldr)),
             &format!("{} {tldr}\n", label::TLDR),
         ));
     }
-    let summary = feed_text(&item.summary, SUMMARY_MAX);
+    let summary = feed_text(&item.summary, CAPS.summary);
     if !summary.is_empty() {
         out.push(&block(
             &format!("<p>{}</p>\n", escape(&summary)),
@@ -379,9 +367,9 @@ fn item_html(item: &DigestItem, n: usize, now: DateTime<Utc>) -> MatrixMessage {
     let bullets: Vec<String> = item
         .bullets
         .iter()
-        .map(|b| feed_text(b, BULLET_MAX))
+        .map(|b| feed_text(b, CAPS.bullet))
         .filter(|b| !b.is_empty())
-        .take(BULLETS_MAX)
+        .take(CAPS.bullets)
         .collect();
     if !bullets.is_empty() {
         let items: String = bullets.iter().map(|b| format!("<li>{}</li>", escape(b))).collect();
@@ -395,8 +383,13 @@ fn item_html(item: &DigestItem, n: usize, now: DateTime<Utc>) -> MatrixMessage {
     let decoder: Vec<(String, String)> = item
         .decoder
         .iter()
-        .take(DECODER_MAX)
-        .map(|e| (feed_text(&e.term, TAG_MAX), feed_text(&e.definition, DECODER_ENTRY_MAX)))
+        .take(CAPS.decoder_entries)
+        .map(|e| {
+            (
+                feed_text(&e.term, CAPS.tag),
+                feed_text(&e.definition, CAPS.decoder_entry),
+            )
+        })
         .filter(|(term, definition)| !term.is_empty() && !definition.is_empty())
         .collect();
     if !decoder.is_empty() {
@@ -420,9 +413,9 @@ fn item_html(item: &DigestItem, n: usize, now: DateTime<Utc>) -> MatrixMessage {
     out.push(&tags_block(item));
     let also: Vec<(String, String)> = also_covered(item)
         .into_iter()
-        .take(ALSO_MAX)
+        .take(CAPS.also_covered)
         .map(|(name, url)| {
-            let name = feed_text(&name, SOURCE_MAX);
+            let name = feed_text(&name, CAPS.source);
             let html = match html_url(url) {
                 Some(url) => format!("<a href=\"{}\">{}</a>", escape(&url), escape(&name)),
                 None => escape(&name),
@@ -445,7 +438,7 @@ fn item_html(item: &DigestItem, n: usize, now: DateTime<Utc>) -> MatrixMessage {
 fn why_text(item: &DigestItem) -> Option<String> {
     item.why_it_matters
         .as_deref()
-        .map(|why| feed_text(why, WHY_MAX))
+        .map(|why| feed_text(why, CAPS.why))
         .filter(|why| !why.is_empty())
 }
 
@@ -468,9 +461,9 @@ fn tags_block(item: &DigestItem) -> MatrixMessage {
     let tags: Vec<String> = item
         .tags
         .iter()
-        .map(|t| feed_text(t, TAG_MAX))
+        .map(|t| feed_text(t, CAPS.tag))
         .filter(|t| !t.is_empty())
-        .take(TAGS_MAX)
+        .take(CAPS.tags)
         .collect();
     if tags.is_empty() {
         return MatrixMessage::default();
@@ -486,7 +479,7 @@ fn tags_block(item: &DigestItem) -> MatrixMessage {
 fn meta_line(item: &DigestItem, now: DateTime<Utc>) -> String {
     format!(
         "{} · {} · {}",
-        feed_text(&item.source, SOURCE_MAX),
+        feed_text(&item.source, CAPS.source),
         age(item.published_at, now),
         score_badge(item)
     )
@@ -495,7 +488,7 @@ fn meta_line(item: &DigestItem, now: DateTime<Utc>) -> String {
 /// The title as an HTML link (or bare, for a URL we will not link) and as plain text with
 /// the URL after it.
 fn linked_title(item: &DigestItem) -> (String, String) {
-    let mut title = feed_text(&item.title, TITLE_MAX);
+    let mut title = feed_text(&item.title, CAPS.title);
     if title.is_empty() {
         title = "(untitled)".to_string();
     }

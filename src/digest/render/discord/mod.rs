@@ -30,24 +30,10 @@ mod message;
 pub use chunks::text_chunks;
 pub use message::*;
 
-/// Per-part caps on feed text. Discord allows 6,000 chars across the embeds of a message, so
-/// one story with a runaway summary would otherwise get a message to itself; the caps keep
-/// a typical edition to a few messages.
-const SOURCE_MAX: usize = CAPS.source;
-const TLDR_MAX: usize = CAPS.tldr;
-const SUMMARY_MAX: usize = CAPS.summary;
-const BULLET_MAX: usize = CAPS.bullet;
-const BULLETS_MAX: usize = CAPS.bullets;
-const WHY_MAX: usize = CAPS.why;
-const DECODER_MAX: usize = CAPS.decoder_entries;
-const DECODER_ENTRY_MAX: usize = CAPS.decoder_entry;
-const TAG_MAX: usize = CAPS.tag;
-const TAGS_MAX: usize = CAPS.tags;
-const ALSO_MAX: usize = CAPS.also_covered;
-const ALSO_NAME_MAX: usize = CAPS.also_covered_name;
-const HIGHLIGHTS_MAX: usize = CAPS.highlights;
-const MUST_READ_TITLE_MAX: usize = CAPS.must_read_title;
-const TOPIC_MAX: usize = CAPS.topic;
+// Feed text is cut to the edition's per-part caps (`CAPS`): Discord allows 6,000 chars across
+// the embeds of a message, so one story with a runaway summary would otherwise get a message
+// to itself; the caps keep a typical edition to a few messages.
+
 /// Links longer than this inside a description are shown unlinked: a tracking-laden URL
 /// would eat the room meant for the text.
 const INLINE_URL_MAX: usize = 512;
@@ -78,7 +64,7 @@ pub fn digest_messages(digest: &Digest, now: DateTime<Utc>) -> Vec<DiscordMessag
             Block::Header => head.push(Part::keep(format!("*{}*", header_meta(digest)))),
             Block::Nothing => head.push(Part::keep(format!("**{}**", nothing_message(digest)))),
             Block::Highlights(text) => {
-                let highlights = truncate_chars(&markdown_text(text), HIGHLIGHTS_MAX);
+                let highlights = truncate_chars(&markdown_text(text), CAPS.highlights);
                 if !highlights.is_empty() {
                     head.push(Part::cut(format!("**{}**\n{highlights}", label::HIGHLIGHTS)));
                 }
@@ -118,7 +104,7 @@ pub fn digest_messages(digest: &Digest, now: DateTime<Utc>) -> Vec<DiscordMessag
 /// score, TL;DR, why it matters and tags.
 pub fn alert_message(item: &DigestItem, topic: Option<&TopicRef>, now: DateTime<Utc>) -> DiscordMessage {
     let topic_name = topic
-        .map(|t| truncate_chars(&plain_text(&t.name), TOPIC_MAX))
+        .map(|t| truncate_chars(&plain_text(&t.name), CAPS.topic))
         .filter(|name| !name.is_empty())
         .unwrap_or_else(|| "Alert".to_string());
     let mut parts = vec![Part::cut(format!(
@@ -174,7 +160,7 @@ fn header_meta(digest: &Digest) -> String {
     if let Some(topic) = &digest.topic {
         meta.push_str(&format!(
             " · topic: {}",
-            truncate_chars(&markdown_text(&topic.name), TOPIC_MAX)
+            truncate_chars(&markdown_text(&topic.name), CAPS.topic)
         ));
     }
     meta
@@ -200,7 +186,7 @@ fn overview(digest: &Digest) -> String {
 fn must_read(items: &[(&DigestItem, Option<usize>)], now: DateTime<Utc>) -> String {
     let mut out = format!("**{}**", label::MUST_READ);
     for &(item, number) in items {
-        let mut title = truncate_chars(&markdown_text(&item.title), MUST_READ_TITLE_MAX);
+        let mut title = truncate_chars(&markdown_text(&item.title), CAPS.must_read_title);
         if title.is_empty() {
             title = "(untitled)".to_string();
         }
@@ -218,16 +204,16 @@ fn must_read(items: &[(&DigestItem, Option<usize>)], now: DateTime<Utc>) -> Stri
 
 fn item_embed(item: &DigestItem, n: usize, now: DateTime<Utc>) -> Embed {
     let mut parts = vec![Part::cut(format!("{}\n{}", item_meta(item, now), tldr_line(item)))];
-    let summary = truncate_chars(&markdown_text(&item.summary), SUMMARY_MAX);
+    let summary = truncate_chars(&markdown_text(&item.summary), CAPS.summary);
     if !summary.is_empty() {
         parts.push(Part::cut(summary));
     }
     let bullets: Vec<String> = item
         .bullets
         .iter()
-        .map(|b| truncate_chars(&markdown_text(b), BULLET_MAX))
+        .map(|b| truncate_chars(&markdown_text(b), CAPS.bullet))
         .filter(|b| !b.is_empty())
-        .take(BULLETS_MAX)
+        .take(CAPS.bullets)
         .map(|b| format!("- {b}"))
         .collect();
     if !bullets.is_empty() {
@@ -237,7 +223,7 @@ fn item_embed(item: &DigestItem, n: usize, now: DateTime<Utc>) -> Embed {
     let decoder: Vec<String> = item
         .decoder
         .iter()
-        .take(DECODER_MAX)
+        .take(CAPS.decoder_entries)
         .map(|e| {
             let line = format!(
                 "{} **{}** — {}",
@@ -245,7 +231,7 @@ fn item_embed(item: &DigestItem, n: usize, now: DateTime<Utc>) -> Embed {
                 markdown_text(&e.term),
                 markdown_text(&e.definition)
             );
-            truncate_chars(&line, DECODER_ENTRY_MAX)
+            truncate_chars(&line, CAPS.decoder_entry)
         })
         .collect();
     if !decoder.is_empty() {
@@ -254,8 +240,8 @@ fn item_embed(item: &DigestItem, n: usize, now: DateTime<Utc>) -> Embed {
     parts.extend(tags_part(item));
     let also: Vec<String> = also_covered(item)
         .iter()
-        .take(ALSO_MAX)
-        .map(|(name, url)| inline_link(&truncate_chars(&markdown_text(name), ALSO_NAME_MAX), url))
+        .take(CAPS.also_covered)
+        .map(|(name, url)| inline_link(&truncate_chars(&markdown_text(name), CAPS.also_covered_name), url))
         .collect();
     if !also.is_empty() {
         // Not cuttable: a cut could end inside a link.
@@ -277,7 +263,7 @@ fn item_embed(item: &DigestItem, n: usize, now: DateTime<Utc>) -> Embed {
 fn item_meta(item: &DigestItem, now: DateTime<Utc>) -> String {
     format!(
         "{} · {} · {}",
-        truncate_chars(&markdown_text(&item.source), SOURCE_MAX),
+        truncate_chars(&markdown_text(&item.source), CAPS.source),
         age(item.published_at, now),
         score_badge(item)
     )
@@ -285,16 +271,16 @@ fn item_meta(item: &DigestItem, now: DateTime<Utc>) -> String {
 
 /// "**TL;DR** …", falling back to the summary when there is no TL;DR.
 fn tldr_line(item: &DigestItem) -> String {
-    let tldr = truncate_chars(&markdown_text(&item.tldr), TLDR_MAX);
+    let tldr = truncate_chars(&markdown_text(&item.tldr), CAPS.tldr);
     if tldr.is_empty() {
-        truncate_chars(&markdown_text(&item.summary), TLDR_MAX)
+        truncate_chars(&markdown_text(&item.summary), CAPS.tldr)
     } else {
         format!("**{}** {tldr}", label::TLDR)
     }
 }
 
 fn why_part(item: &DigestItem) -> Option<Part> {
-    let why = truncate_chars(&markdown_text(item.why_it_matters.as_deref()?), WHY_MAX);
+    let why = truncate_chars(&markdown_text(item.why_it_matters.as_deref()?), CAPS.why);
     (!why.is_empty()).then(|| Part::cut(format!("{} **{}** {why}", label::WHY_ICON, label::WHY)))
 }
 
@@ -302,9 +288,9 @@ fn tags_part(item: &DigestItem) -> Option<Part> {
     let tags: Vec<String> = item
         .tags
         .iter()
-        .map(|t| truncate_chars(&markdown_text(t), TAG_MAX))
+        .map(|t| truncate_chars(&markdown_text(t), CAPS.tag))
         .filter(|t| !t.is_empty())
-        .take(TAGS_MAX)
+        .take(CAPS.tags)
         .collect();
     (!tags.is_empty()).then(|| Part::cut(format!("{} {}", label::TAGS_ICON, tags.join(" · "))))
 }
