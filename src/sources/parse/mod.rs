@@ -18,9 +18,9 @@
 //! only when the document mentions any of it.
 //!
 //! Layout: this file holds the public API and the top-level flow (classifying the body,
-//! running feed-rs, the retry tiers); [`decode`] turns bytes into UTF-8 text, [`repair`]
-//! holds the lenient rewrites of broken documents, [`dates`] the lenient date parser and
-//! [`convert`] the mapping from feed-rs's model to ours.
+//! running feed-rs, the retry tiers); `decode` turns bytes into UTF-8 text, `repair`
+//! holds the lenient rewrites of broken documents, `dates` the lenient date parser and
+//! `convert` the mapping from feed-rs's model to ours.
 
 mod convert;
 mod dates;
