@@ -195,12 +195,11 @@ impl Scheduler {
                 tracing::error!(error = %err, "polling failed");
             }
         }
-        if let Ok(sources) = self.app.store.list_sources().await {
-            let failing = sources
-                .iter()
-                .filter(|s| s.failures > 0 && s.disabled_at.is_none())
-                .count();
-            self.metrics.set_sources(failing, sources.len());
+        if let Ok((failing, total)) = self.app.store.source_health().await {
+            self.metrics.set_sources(
+                usize::try_from(failing).unwrap_or(0),
+                usize::try_from(total).unwrap_or(0),
+            );
         }
     }
 

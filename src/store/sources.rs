@@ -30,6 +30,7 @@ pub struct SourceRow {
     pub last_error: Option<String>,
     pub disabled_at: Option<DateTime<Utc>>,
     pub added_at: DateTime<Utc>,
+    /// Articles first stored from it (0 where a hot path does not count them: `due_sources`).
     pub articles: i64,
 }
 
@@ -222,6 +223,17 @@ impl Store {
         Ok(rows.iter().map(SourceRow::from_row).collect::<Result<_, _>>()?)
     }
 
+    /// (failing, total) sources, for the metrics every tick: one cheap aggregate instead of
+    /// the whole list with its article counts.
+    pub async fn source_health(&self) -> Result<(i64, i64), StoreError> {
+        let row = sqlx::query(
+            "SELECT COALESCE(SUM(failures > 0 AND disabled_at IS NULL), 0) AS failing, COUNT(*) AS total FROM sources",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.try_get("failing")?, row.try_get("total")?))
+    }
+
     pub async fn count_sources(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM sources")
             .fetch_one(&self.pool)
@@ -229,14 +241,16 @@ impl Store {
     }
 
     /// Enabled sources whose next poll time has come, soonest first. A source read only by
-    /// servers the bot was removed from is not polled.
+    /// servers the bot was removed from is not polled. Runs every tick, so it leaves out the
+    /// per-source article count (`articles` reads 0): counting a large archive per row cost
+    /// ~31 ms a tick at a million articles.
     pub async fn due_sources(&self, now: DateTime<Utc>) -> Result<Vec<SourceRow>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{SELECT_SOURCES} WHERE s.disabled_at IS NULL AND s.next_poll_at <= ? \
+        let rows = sqlx::query(
+            "SELECT s.*, 0 AS articles FROM sources s WHERE s.disabled_at IS NULL AND s.next_poll_at <= ? \
              AND EXISTS (SELECT 1 FROM source_links l WHERE l.source_id = s.id \
                  AND l.scope NOT IN (SELECT scope FROM departed_servers)) \
-             ORDER BY s.next_poll_at, s.id"
-        )))
+             ORDER BY s.next_poll_at, s.id",
+        )
         .bind(now.timestamp())
         .fetch_all(&self.pool)
         .await?;
