@@ -10,6 +10,7 @@
 //! This is the lowest layer: it uses the standard library and external crates only, never
 //! another module of this crate.
 
+pub mod entities;
 pub mod html;
 pub mod sentences;
 pub mod words;
