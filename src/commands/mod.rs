@@ -35,7 +35,7 @@ impl Caller {
     pub fn scope(&self) -> String {
         match (&self.platform, &self.server) {
             (Platform::Console, _) | (_, None) => String::new(),
-            (platform, Some(server)) => format!("{}:{server}", platform.as_str()),
+            (platform, Some(server)) => platform.server_scope(server),
         }
     }
 }

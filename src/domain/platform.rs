@@ -25,4 +25,10 @@ impl Platform {
             _ => None,
         }
     }
+
+    /// The scope a server of this platform owns its sources, topics and settings in:
+    /// `discord:<guild>`, `matrix:<room>`.
+    pub fn server_scope(self, server: &str) -> String {
+        format!("{}:{server}", self.as_str())
+    }
 }

@@ -200,6 +200,17 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Whether `scope` muted the source.
+    pub async fn is_muted(&self, scope: &str, source_id: i64) -> Result<bool, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM source_mutes WHERE scope = ? AND source_id = ?)")
+                .bind(scope)
+                .bind(source_id)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     /// Lets `scope` read a muted global source again; false when it was not muted.
     pub async fn unmute_source(&self, scope: &str, source_id: i64) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM source_mutes WHERE scope = ? AND source_id = ?")

@@ -198,7 +198,7 @@ async fn on_event(ctx: poise::FrameworkContext<'_, Data, Error>, event: &serenit
 }
 
 fn guild_scope(guild: serenity::GuildId) -> String {
-    format!("{}:{}", Platform::Discord.as_str(), guild.get())
+    Platform::Discord.server_scope(&guild.get().to_string())
 }
 
 /// READY lists every guild the bot is in; one we hold data for that is missing removed the

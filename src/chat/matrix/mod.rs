@@ -523,7 +523,7 @@ impl Handler {
 
 /// The scope a room's sources, topics and settings live in (as [`Caller::scope`] makes it).
 fn room_scope(room: &Room) -> String {
-    format!("{}:{}", Platform::Matrix.as_str(), room.room_id())
+    Platform::Matrix.server_scope(room.room_id().as_str())
 }
 
 /// Replies quote commands in their slash form (`/subscribe`); in Matrix the same command

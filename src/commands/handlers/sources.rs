@@ -30,12 +30,7 @@ pub(super) async fn sources(app: &App, caller: &Caller, action: SourcesAction, n
                 && links.is_global()
                 && !links.linked_by(&target)
             {
-                let muted = app
-                    .store
-                    .sources_for_scope(&target)
-                    .await?
-                    .iter()
-                    .any(|s| s.source.id == links.source_id && s.muted);
+                let muted = app.store.is_muted(&target, links.source_id).await?;
                 return Err(user(format!(
                     "{} is already a 🌐 global source: every server reads it{}",
                     markdown_text(&links.url),
@@ -49,6 +44,11 @@ pub(super) async fn sources(app: &App, caller: &Caller, action: SourcesAction, n
                     }
                 )));
             }
+            let given_name = name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string);
             match app
                 .add_source_to(&target, &url, kind, name, Some(caller.user.clone()), now)
                 .await
@@ -72,14 +72,8 @@ pub(super) async fn sources(app: &App, caller: &Caller, action: SourcesAction, n
                         Added::New => "It is polled within the next minute; `/sources` shows its health.",
                         _ => "It is already being polled; `/sources` shows its health.",
                     };
-                    let shown = app
-                        .store
-                        .sources_for_scope(&target)
-                        .await?
-                        .into_iter()
-                        .find(|s| s.source.id == row.id)
-                        .map(|s| s.display_name().to_string())
-                        .unwrap_or(row.url.clone());
+                    // The name this scope gave it, else the feed's own title, else the URL.
+                    let shown = given_name.unwrap_or_else(|| row.display_name().to_string());
                     Ok(Reply::private(format!(
                         "✅ Added {} ({}) {whose}. {when}",
                         markdown_text(&shown),
