@@ -119,11 +119,36 @@ pub struct RetentionSettings {
     /// server's subscriptions, settings, topics and private sources are deleted; a re-invite
     /// before then restores everything. 0 keeps them forever.
     pub left_server_days: u32,
+    /// Days an article is kept after it was published and fetched (with its search entry,
+    /// topics, transcript and chapters). 0 keeps articles forever.
+    pub articles_days: u32,
+    /// Days a podcast episode keeps its transcript (the article itself follows
+    /// `articles_days`). 0 keeps transcripts as long as their article.
+    pub transcripts_days: u32,
+    /// Days the delivery ledger keeps a finished (sent or failed) row; pending rows are never
+    /// deleted. At least `delivery.instant_max_age_hours`, so no alert can be posted twice.
+    /// 0 keeps the ledger forever.
+    pub deliveries_days: u32,
+    /// Days composed editions and the record of which channel received them are kept.
+    /// 0 keeps them forever.
+    pub digests_days: u32,
+    /// Days an LLM answer stays cached. 0 keeps the cache forever.
+    pub llm_cache_days: u32,
+    /// Rows deleted per statement, so maintenance never holds the write lock for long.
+    pub batch_rows: u32,
 }
 
 impl Default for RetentionSettings {
     fn default() -> Self {
-        RetentionSettings { left_server_days: 30 }
+        RetentionSettings {
+            left_server_days: 30,
+            articles_days: 90,
+            transcripts_days: 30,
+            deliveries_days: 30,
+            digests_days: 90,
+            llm_cache_days: 30,
+            batch_rows: 500,
+        }
     }
 }
 
@@ -328,6 +353,9 @@ pub struct DeliverySettings {
     pub instant_per_cycle: u32,
     /// Instant alerts only for articles published within this many hours.
     pub instant_max_age_hours: u32,
+    /// Channels posted to at once. Each channel's posts still go out one after another, in
+    /// order, and the REST client keeps every post under the platform's rate limits.
+    pub concurrency: u32,
 }
 
 impl Default for DeliverySettings {
@@ -340,6 +368,7 @@ impl Default for DeliverySettings {
             default_max_items: 10,
             instant_per_cycle: 3,
             instant_max_age_hours: 48,
+            concurrency: 8,
         }
     }
 }
@@ -609,6 +638,25 @@ impl Settings {
         }
         if d.instant_per_cycle == 0 {
             return invalid("delivery.instant_per_cycle", "must be at least 1");
+        }
+        if !(1..=64).contains(&d.concurrency) {
+            return invalid("delivery.concurrency", "must be between 1 and 64");
+        }
+        let r = &self.retention;
+        if r.deliveries_days != 0 && u64::from(r.deliveries_days) * 24 < u64::from(d.instant_max_age_hours) {
+            return invalid(
+                "retention.deliveries_days",
+                "must cover delivery.instant_max_age_hours (or be 0): a forgotten alert could be posted again",
+            );
+        }
+        if r.articles_days != 0 && r.articles_days < 8 {
+            return invalid(
+                "retention.articles_days",
+                "must be at least 8 (or 0): a digest may cover the last 7 days",
+            );
+        }
+        if r.batch_rows == 0 {
+            return invalid("retention.batch_rows", "must be at least 1");
         }
         let l = &self.llm;
         if l.enabled() {

@@ -73,6 +73,11 @@ struct PlatformLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RetentionLabels {
+    what: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CommandLabels {
     command: String,
 }
@@ -109,6 +114,9 @@ struct Inner {
     rate_limited: Family<PlatformLabels, Counter>,
     command_latency: LatencyFamily,
     commands: Family<CommandOutcomeLabels, Counter>,
+    editions_composed: Counter,
+    editions_delivered_to: Counter,
+    retention_deleted: Family<RetentionLabels, Counter>,
 }
 
 /// Every metric newsdesk reports; clones share the same series.
@@ -188,6 +196,24 @@ impl Metrics {
         );
         let commands = Family::<CommandOutcomeLabels, Counter>::default();
         registry.register("newsdesk_commands", "Chat commands by outcome", commands.clone());
+        let editions_composed = Counter::default();
+        registry.register(
+            "newsdesk_editions_composed",
+            "Digest and instant editions composed (each shared by every subscription due with it)",
+            editions_composed.clone(),
+        );
+        let editions_delivered_to = Counter::default();
+        registry.register(
+            "newsdesk_edition_subscriptions",
+            "Subscriptions served by the editions composed",
+            editions_delivered_to.clone(),
+        );
+        let retention_deleted = Family::<RetentionLabels, Counter>::default();
+        registry.register(
+            "newsdesk_retention_deleted",
+            "Rows deleted by retention, by kind",
+            retention_deleted.clone(),
+        );
         Metrics {
             inner: Arc::new(Inner {
                 registry,
@@ -200,7 +226,31 @@ impl Metrics {
                 rate_limited,
                 command_latency,
                 commands,
+                editions_composed,
+                editions_delivered_to,
+                retention_deleted,
             }),
+        }
+    }
+
+    /// One edition was composed for `subscriptions` subscriptions.
+    pub fn edition_composed(&self, subscriptions: usize) {
+        self.inner.editions_composed.inc();
+        self.inner.editions_delivered_to.inc_by(subscriptions as u64);
+    }
+
+    /// Editions composed since start.
+    pub fn editions_composed(&self) -> u64 {
+        self.inner.editions_composed.get()
+    }
+
+    /// Retention deleted `n` rows of `what` (articles, deliveries, …).
+    pub fn retention_deleted(&self, what: &str, n: u64) {
+        if n > 0 {
+            self.inner
+                .retention_deleted
+                .get_or_create(&RetentionLabels { what: what.to_string() })
+                .inc_by(n);
         }
     }
 

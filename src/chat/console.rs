@@ -43,7 +43,7 @@ impl ChatSink for ConsoleSink {
     fn post<'a>(&'a self, channel: &'a str, post: &'a Post) -> BoxFuture<'a, Result<Vec<String>, SinkError>> {
         Box::pin(async move {
             let text = match &post.content {
-                PostContent::Digest { digest, .. } => terminal(digest, post.now, false),
+                PostContent::Digest(edition) => terminal(edition.digest(), edition.now(), false),
                 PostContent::Alert { item, topic } => {
                     let mut text = format!(
                         "⚡ {}{}\n{}\n{} · ⭐ {}/30\n{}",

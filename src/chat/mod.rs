@@ -16,7 +16,8 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use tokio::sync::watch;
 
-use crate::digest::{Digest, DigestItem, TopicRef};
+use crate::digest::edition::Edition;
+use crate::digest::{DigestItem, TopicRef};
 use crate::domain::Platform;
 
 /// Something the scheduler delivers to a channel.
@@ -32,11 +33,9 @@ pub struct Post {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostContent {
-    /// A scheduled digest, with its keyword chart as a PNG where one could be drawn.
-    Digest {
-        digest: Box<Digest>,
-        chart_png: Option<Vec<u8>>,
-    },
+    /// A scheduled digest: the edition every channel of the slot shares, with its keyword
+    /// chart and its renderings made once.
+    Digest(Arc<Edition>),
     /// One story for an instant subscription.
     Alert {
         item: Box<DigestItem>,

@@ -2,10 +2,12 @@
 //!
 //! [`compose`] turns scored, summarised clusters into a [`Digest`] (pure, `now` passed in);
 //! [`render`] writes it as Markdown, an ANSI terminal view or JSON, and [`chart`] draws the
-//! keyword and category charts as a PNG or as text bars.
+//! keyword and category charts as a PNG or as text bars. An [`edition::Edition`] is one
+//! composed digest shared by every channel that receives it, rendered once per platform.
 
 pub mod chart;
 pub mod compose;
+pub mod edition;
 pub mod layout;
 pub mod render;
 
@@ -63,7 +65,7 @@ pub struct TopicRef {
 }
 
 /// The data overview: how much was looked at to pick what was picked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DigestStats {
     /// Enabled sources whose last poll succeeded.
     pub sources_ok: u32,

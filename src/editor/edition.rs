@@ -38,6 +38,17 @@ pub enum LlmShare {
     Exhausted { first: bool },
 }
 
+/// How an edition may use the LLM editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EditorMode {
+    /// With the model (configured, and the server has some of its share left).
+    Model,
+    /// Offline: no model is configured.
+    Offline,
+    /// Offline because the server spent its share of today's budget; the digest says so.
+    ShareExhausted,
+}
+
 /// The candidates of a digest's window and the options to select them with.
 struct Window {
     candidates: Vec<Candidate>,
@@ -47,12 +58,39 @@ struct Window {
 impl Editor {
     /// Composes a digest from what is stored (no fetching: the caller polls first if it
     /// wants), in four steps: read the candidates → select → summarise the picks →
-    /// highlights.
+    /// highlights; with the model while the request's server has its share of the day's
+    /// budget, and charges what the model cost to that server.
     pub async fn digest(&self, request: &DigestRequest, now: DateTime<Utc>) -> Result<Digest, EditorialError> {
+        let mode = self.editor_mode(&request.scope, now).await?;
+        let (digest, spent) = self.edition(request, mode, now).await?;
+        self.charge_scope(&request.scope, &spent, now).await?;
+        Ok(digest)
+    }
+
+    /// How work for `scope` may use the model right now (see [`Editor::llm_for_scope`]).
+    pub async fn editor_mode(&self, scope: &str, now: DateTime<Utc>) -> Result<EditorMode, StoreError> {
+        Ok(match self.llm_for_scope(scope, now).await? {
+            (Some(_), _) => EditorMode::Model,
+            (None, LlmShare::Exhausted { .. }) => EditorMode::ShareExhausted,
+            (None, LlmShare::Available) => EditorMode::Offline,
+        })
+    }
+
+    /// Composes one edition in the given mode and says what the model cost; charging it is
+    /// the caller's (an edition shared by many servers is charged to all of them).
+    pub async fn edition(
+        &self,
+        request: &DigestRequest,
+        mode: EditorMode,
+        now: DateTime<Utc>,
+    ) -> Result<(Digest, Spent), EditorialError> {
+        let llm = match mode {
+            EditorMode::Model => self.llm.clone(),
+            EditorMode::Offline | EditorMode::ShareExhausted => None,
+        };
         let started = std::time::Instant::now();
         let window = self.read_candidates(request, now).await?;
         let read = started.elapsed();
-        let (llm, share) = self.llm_for_scope(&request.scope, now).await?;
         let mut spent = Spent::default();
         let selection = self.select(&window, llm.as_deref(), now, &mut spent).await;
         let selected = started.elapsed();
@@ -73,8 +111,8 @@ impl Editor {
             articles: counts.articles.max(0) as u32,
         };
         let mut digest = compose(&window.candidates, &selection, &summaries, &window.options, totals, now);
-        match &llm {
-            Some(llm) => {
+        match (&llm, mode) {
+            (Some(llm), _) => {
                 self.highlights(&mut digest, llm, now, &mut spent).await;
                 digest.stats.llm = Some(LlmCost {
                     requests: spent.requests,
@@ -83,17 +121,16 @@ impl Editor {
                     fallbacks: spent.fallbacks,
                     share_exhausted: false,
                 });
-                self.charge_scope(&request.scope, &spent, now).await?;
             }
-            None if share != LlmShare::Available => {
+            (None, EditorMode::ShareExhausted) => {
                 digest.stats.llm = Some(LlmCost {
                     share_exhausted: true,
                     ..LlmCost::default()
                 });
             }
-            None => {}
+            (None, _) => {}
         }
-        Ok(digest)
+        Ok((digest, spent))
     }
 
     /// Step 1: the window's articles the request's scope may read, as candidates labelled
@@ -108,7 +145,11 @@ impl Editor {
         let visible: HashMap<i64, &TopicRow> = index.visible(&request.scope).map(|t| (t.id, t)).collect();
         let hours = request.hours.max(1);
         let since = now - Duration::hours(i64::from(hours));
-        let articles = self.store.window_articles(since, now, &request.scope).await?;
+        // Only the topic's articles are read: selection keeps nothing else.
+        let articles = self
+            .store
+            .window_articles(since, now, &request.scope, topic.as_ref().map(|t| t.id))
+            .await?;
         let candidates = articles
             .into_iter()
             .map(|a| {
@@ -282,6 +323,21 @@ impl Editor {
         }
         let tokens = i64::try_from(spent.tokens()).unwrap_or(i64::MAX);
         self.store.llm_add_scope_tokens(scope, tokens, now).await
+    }
+
+    /// Splits what a shared edition cost the model evenly between the servers that receive
+    /// it (rounded up, so the parts never add up to less than the whole).
+    pub async fn charge_scopes(&self, scopes: &[&str], spent: &Spent, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let servers: Vec<&str> = scopes.iter().copied().filter(|s| !s.is_empty()).collect();
+        if servers.is_empty() || spent.tokens() == 0 {
+            return Ok(());
+        }
+        let total = i64::try_from(spent.tokens()).unwrap_or(i64::MAX);
+        let part = (total + servers.len() as i64 - 1) / servers.len() as i64;
+        for scope in servers {
+            self.store.llm_add_scope_tokens(scope, part, now).await?;
+        }
+        Ok(())
     }
 
     /// A podcast episode with a transcript is summarised from the transcript; anything else

@@ -4,6 +4,7 @@
 //! [`crate::digest`] modules; the editor feeds them from the store, the fetcher and the
 //! optional LLM editor, and never calls back into the `App` that holds it.
 
+mod audience;
 mod document;
 mod edition;
 mod topics;
@@ -17,8 +18,9 @@ use crate::pipeline::topics::TopicError;
 use crate::sources::fetch::Fetcher;
 use crate::store::{Store, StoreError};
 
+pub use audience::Audiences;
 pub use document::{SummarizeError, SummarizedDocument};
-pub use edition::{DigestRequest, LlmShare};
+pub use edition::{DigestRequest, EditorMode, LlmShare};
 pub use topics::{TopicIndex, TopicSpec, builtin_catalogue};
 
 #[derive(Debug, thiserror::Error)]

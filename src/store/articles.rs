@@ -57,12 +57,18 @@ impl Store {
         let mut outcome = InsertOutcome::default();
         let mut tx = self.write_tx().await?;
         let mut clashed = Vec::new();
-        for (chunk_index, chunk) in articles.chunks(INSERT_CHUNK).enumerate() {
+        // Articles retention deleted stay deleted: a feed that still carries one must not
+        // bring it back as news.
+        let buried = buried_articles(&mut tx, source_id, articles).await?;
+        outcome.already_known += buried.len();
+        let kept: Vec<usize> = (0..articles.len()).filter(|i| !buried.contains(i)).collect();
+        for chunk in kept.chunks(INSERT_CHUNK) {
             let mut insert = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO articles (source_id, guid, url, title, author, published_at, date_missing,
                     fetched_at, summary, text, excerpt_only, content_hash) ",
             );
-            insert.push_values(chunk, |mut row, article| {
+            insert.push_values(chunk, |mut row, &index| {
+                let article = &articles[index];
                 row.push_bind(source_id)
                     .push_bind(article.guid.as_str())
                     .push_bind(article.url.as_deref())
@@ -81,10 +87,9 @@ impl Store {
             for row in insert.build().fetch_all(&mut *tx).await? {
                 ids.insert(row.try_get("guid")?, row.try_get("id")?);
             }
-            for (offset, article) in chunk.iter().enumerate() {
-                let index = chunk_index * INSERT_CHUNK + offset;
+            for &index in chunk {
                 // `remove`: a guid repeated within the document counts once.
-                match ids.remove(&article.guid) {
+                match ids.remove(&articles[index].guid) {
                     Some(id) => outcome.inserted.push((index, id)),
                     None => clashed.push(index),
                 }
@@ -204,6 +209,48 @@ impl Store {
 
 /// Rows per multi-row INSERT: 12 bound values each stays far below SQLite's variable limit.
 const INSERT_CHUNK: usize = 200;
+
+/// Indexes of the articles retention deleted before (by this source's guid, or by
+/// canonical URL from any source).
+async fn buried_articles(
+    conn: &mut SqliteConnection,
+    source_id: i64,
+    articles: &[Article],
+) -> Result<HashSet<usize>, sqlx::Error> {
+    let mut buried_guids = HashSet::new();
+    let mut buried_urls = HashSet::new();
+    for chunk in articles.chunks(INSERT_CHUNK) {
+        let mut query = QueryBuilder::<Sqlite>::new("SELECT guid FROM article_tombstones WHERE source_id = ");
+        query.push_bind(source_id).push(" AND guid IN (");
+        let mut list = query.separated(", ");
+        for article in chunk {
+            list.push_bind(article.guid.as_str());
+        }
+        query.push(")");
+        for row in query.build().fetch_all(&mut *conn).await? {
+            buried_guids.insert(row.try_get::<String, _>("guid")?);
+        }
+        let urls: Vec<&str> = chunk.iter().filter_map(|a| a.url.as_deref()).collect();
+        if urls.is_empty() {
+            continue;
+        }
+        let mut query = QueryBuilder::<Sqlite>::new("SELECT url FROM article_tombstones WHERE url IN (");
+        let mut list = query.separated(", ");
+        for url in urls {
+            list.push_bind(url);
+        }
+        query.push(")");
+        for row in query.build().fetch_all(&mut *conn).await? {
+            buried_urls.insert(row.try_get::<String, _>("url")?);
+        }
+    }
+    Ok(articles
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| buried_guids.contains(&a.guid) || a.url.as_ref().is_some_and(|u| buried_urls.contains(u)))
+        .map(|(i, _)| i)
+        .collect())
+}
 
 /// Which of these articles' guids this source already stored, or saw as another source's story.
 async fn known_guids<'a>(

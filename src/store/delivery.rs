@@ -114,6 +114,17 @@ pub struct ServerSettings {
 const SUBSCRIPTION_COLUMNS: &str = "id, platform, scope, channel, topic, mode, schedule, timezone, min_score, \
      max_items, next_run_at, last_run_at, cursor_at, paused_reason, paused_at, created_by, created_at";
 
+/// A composed edition to keep.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEdition<'a> {
+    pub topic: Option<&'a str>,
+    pub window_start: DateTime<Utc>,
+    pub window_end: DateTime<Utc>,
+    pub items: i64,
+    pub stats_json: &'a str,
+    pub markdown: &'a str,
+}
+
 impl Store {
     /// Creates or replaces the subscription of `channel` to `topic`; says whether it is new.
     /// An instant subscription that stays instant keeps its cursor, so re-subscribing
@@ -410,29 +421,23 @@ impl Store {
         Ok(items)
     }
 
-    /// Canonical URLs of articles fetched after `after` and published after `published_since`
-    /// (what counts as new for an instant subscription), with the latest fetch time among them.
-    pub async fn urls_fetched_after(
+    /// Articles fetched after `after` and published after `published_since` (what counts as
+    /// new for an instant subscription whose cursor is `after`): canonical URL and fetch time.
+    /// The instant loop asks once per pass, from the oldest cursor, and each subscription
+    /// keeps what lies past its own.
+    pub async fn fetched_after(
         &self,
         after: DateTime<Utc>,
         published_since: DateTime<Utc>,
-    ) -> Result<(HashSet<String>, Option<DateTime<Utc>>), StoreError> {
+    ) -> Result<Vec<(Option<String>, DateTime<Utc>)>, StoreError> {
         let rows = sqlx::query("SELECT url, fetched_at FROM articles WHERE fetched_at > ? AND published_at >= ?")
             .bind(after.timestamp())
             .bind(published_since.timestamp())
             .fetch_all(&self.pool)
             .await?;
-        let mut urls = HashSet::with_capacity(rows.len());
-        let mut latest: Option<i64> = None;
-        for row in &rows {
-            let url: Option<String> = row.try_get("url")?;
-            let fetched: i64 = row.try_get("fetched_at")?;
-            latest = latest.max(Some(fetched));
-            if let Some(url) = url {
-                urls.insert(url);
-            }
-        }
-        Ok((urls, opt_from_unix(latest)))
+        rows.iter()
+            .map(|row| Ok((row.try_get("url")?, from_unix(row.try_get("fetched_at")?))))
+            .collect()
     }
 
     /// Moves an instant subscription's cursor: articles fetched at or before `at` have been
@@ -446,28 +451,44 @@ impl Store {
         Ok(())
     }
 
-    /// Keeps a posted digest for reference and `/stats`.
-    #[allow(clippy::too_many_arguments)]
+    /// Keeps a composed edition (its Markdown and statistics, once for all the channels that
+    /// receive it); returns its id for [`Store::record_digest`].
+    pub async fn record_edition(&self, edition: &NewEdition<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO editions (topic, window_start, window_end, items, stats, markdown, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(edition.topic)
+        .bind(edition.window_start.timestamp())
+        .bind(edition.window_end.timestamp())
+        .bind(edition.items)
+        .bind(edition.stats_json)
+        .bind(edition.markdown)
+        .bind(now.timestamp())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Notes that a subscription received an edition, for `/stats` and later reference.
     pub async fn record_digest(
         &self,
-        subscription_id: Option<i64>,
-        window_start: DateTime<Utc>,
-        window_end: DateTime<Utc>,
+        subscription_id: i64,
+        edition_id: i64,
+        window: (DateTime<Utc>, DateTime<Utc>),
         items: i64,
-        stats_json: &str,
-        markdown: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        // The text lives once in `editions`; these columns stay for older rows.
         sqlx::query(
-            "INSERT INTO digests (subscription_id, window_start, window_end, items, stats, markdown, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO digests (subscription_id, edition_id, window_start, window_end, items, stats, markdown, created_at) \
+             VALUES (?, ?, ?, ?, ?, '', '', ?)",
         )
         .bind(subscription_id)
-        .bind(window_start.timestamp())
-        .bind(window_end.timestamp())
+        .bind(edition_id)
+        .bind(window.0.timestamp())
+        .bind(window.1.timestamp())
         .bind(items)
-        .bind(stats_json)
-        .bind(markdown)
         .bind(now.timestamp())
         .execute(&self.pool)
         .await?;

@@ -55,7 +55,8 @@ pub struct StoreCounts {
 }
 
 impl Store {
-    /// Articles published in `[since, until]` that `scope` may read, newest first. An article
+    /// Articles published in `[since, until]` that `scope` may read (only those tagged with
+    /// `topic_id`, when one is given), newest first. An article
     /// first stored from a source the scope does not read, but also carried by one it does,
     /// is shown under that one: another server's private source is never named.
     pub async fn window_articles(
@@ -63,8 +64,11 @@ impl Store {
         since: DateTime<Utc>,
         until: DateTime<Utc>,
         scope: &str,
+        topic_id: Option<i64>,
     ) -> Result<Vec<WindowArticle>, StoreError> {
         let visible = visible_sources(4);
+        // A topic's digest reads only the articles tagged with it (NULL: every article).
+        let in_topic = "(?5 IS NULL OR a.id IN (SELECT article_id FROM article_topics WHERE topic_id = ?5))";
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT a.id, a.source_id, a.url, a.title, a.published_at, a.date_missing, a.fetched_at,
                     substr(a.text, 1, ?1) AS lead, length(a.text) AS text_chars, a.excerpt_only, a.topics_version,
@@ -72,7 +76,7 @@ impl Store {
                     s.site_url, s.weight, s.kind, a.source_id IN ({visible}) AS primary_visible,
                     (SELECT COUNT(*) FROM transcript_segments ts WHERE ts.article_id = a.id) AS segments
              FROM articles a JOIN sources s ON s.id = a.source_id
-             WHERE a.published_at >= ?2 AND a.published_at <= ?3 AND {}
+             WHERE a.published_at >= ?2 AND a.published_at <= ?3 AND {} AND {in_topic}
              ORDER BY a.published_at DESC, a.id DESC",
             article_visible(4)
         )))
@@ -80,6 +84,7 @@ impl Store {
         .bind(since.timestamp())
         .bind(until.timestamp())
         .bind(scope)
+        .bind(topic_id)
         .fetch_all(&self.pool)
         .await?;
         let mut borrowed_source = Vec::new();
@@ -119,11 +124,13 @@ impl Store {
             return Ok(articles);
         }
 
-        let tags = sqlx::query(
+        let tags = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT at.article_id, at.topic_id, at.strength FROM article_topics at
              JOIN articles a ON a.id = at.article_id
-             WHERE a.published_at >= ? AND a.published_at <= ?",
-        )
+             WHERE a.published_at >= ?2 AND a.published_at <= ?3 AND {}",
+            in_topic.replace("?5", "?1")
+        )))
+        .bind(topic_id)
         .bind(since.timestamp())
         .bind(until.timestamp())
         .fetch_all(&self.pool)
@@ -141,13 +148,15 @@ impl Store {
                     s.site_url, s.weight, s.kind
              FROM article_sightings si JOIN sources s ON s.id = si.source_id
              JOIN articles a ON a.id = si.article_id
-             WHERE a.published_at >= ?1 AND a.published_at <= ?2 AND si.source_id IN ({})
+             WHERE a.published_at >= ?1 AND a.published_at <= ?2 AND si.source_id IN ({}) AND {}
              ORDER BY si.seen_at",
-            visible_sources(3)
+            visible_sources(3),
+            in_topic.replace("?5", "?4")
         )))
         .bind(since.timestamp())
         .bind(until.timestamp())
         .bind(scope)
+        .bind(topic_id)
         .fetch_all(&self.pool)
         .await?;
         let mut needs_source = vec![false; articles.len()];

@@ -7,6 +7,7 @@ mod delivery;
 mod digest;
 mod episodes;
 mod llm;
+mod retention;
 mod scopes;
 mod search;
 mod sources;
@@ -18,16 +19,17 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteAutoVacuum, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
 use crate::config::DatabaseSettings;
 
 pub use articles::{InsertOutcome, StoredArticle};
-pub use delivery::{DeliveryCounts, DeliveryStart, NewSubscription, ServerSettings, SubscriptionRow};
+pub use delivery::{DeliveryCounts, DeliveryStart, NewEdition, NewSubscription, ServerSettings, SubscriptionRow};
 pub use digest::{LEAD_CHARS, StoreCounts, WindowArticle};
 pub use llm::{CachedAnswer, LlmUsage, UsageDelta};
-pub use scopes::{DEPARTED_REASON, GLOBAL_SCOPE, PruneReport, ScopedSource, SourceLinks, Unlinked};
+pub use retention::{RetentionCutoffs, RetentionReport};
+pub use scopes::{DEPARTED_REASON, GLOBAL_SCOPE, PruneReport, ScopeCustomisation, ScopedSource, SourceLinks, Unlinked};
 pub use search::{LatestArticle, SearchHit, fts_query};
 pub use sources::{Added, FailureUpdate, NewSource, SourceRow, SuccessUpdate};
 pub use topics::{NewTopic, TaggingInput, TopicRow};
@@ -76,6 +78,9 @@ impl Store {
             .filename(&path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
+            // Retention frees pages daily; incremental vacuum hands them back without
+            // rewriting the file (takes effect on a new file; older ones convert once).
+            .auto_vacuum(SqliteAutoVacuum::Incremental)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_millis(settings.busy_timeout_ms));

@@ -109,6 +109,16 @@ pub struct PruneReport {
     pub articles: i64,
 }
 
+/// What one server changed about what it reads: its own source links and its mutes of
+/// global sources. A scope with neither reads exactly the global sources.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScopeCustomisation {
+    /// Sorted source ids the scope linked itself.
+    pub own: Vec<i64>,
+    /// Sorted global source ids the scope muted.
+    pub muted: Vec<i64>,
+}
+
 impl Store {
     /// The scopes linking the source with this URL; `None` when no source has it.
     pub async fn source_links(&self, url: &str) -> Result<Option<SourceLinks>, StoreError> {
@@ -129,6 +139,36 @@ impl Store {
             url: url.to_string(),
             scopes,
         }))
+    }
+
+    /// Every scope that linked sources of its own or muted global ones, with what it
+    /// changed: two queries, however many servers there are.
+    pub async fn scope_customisations(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, ScopeCustomisation>, StoreError> {
+        let mut scopes: std::collections::BTreeMap<String, ScopeCustomisation> = std::collections::BTreeMap::new();
+        let links =
+            sqlx::query("SELECT scope, source_id FROM source_links WHERE scope <> '' ORDER BY scope, source_id")
+                .fetch_all(&self.pool)
+                .await?;
+        for row in &links {
+            scopes
+                .entry(row.try_get("scope")?)
+                .or_default()
+                .own
+                .push(row.try_get("source_id")?);
+        }
+        let mutes = sqlx::query("SELECT scope, source_id FROM source_mutes ORDER BY scope, source_id")
+            .fetch_all(&self.pool)
+            .await?;
+        for row in &mutes {
+            scopes
+                .entry(row.try_get("scope")?)
+                .or_default()
+                .muted
+                .push(row.try_get("source_id")?);
+        }
+        Ok(scopes)
     }
 
     /// How many sources `scope` linked itself (what `sources.max_per_server` limits).

@@ -36,7 +36,7 @@ use url::{Host, Url};
 
 use crate::chat::{ChatSink, Post, PostContent, SinkError};
 use crate::config::Secret;
-use crate::digest::render::discord::{DiscordMessage, alert_message, digest_messages};
+use crate::digest::render::discord::{DiscordMessage, alert_message};
 use crate::domain::Platform;
 
 /// The User-Agent Discord asks bots to send: `DiscordBot ($url, $version)`.
@@ -337,13 +337,13 @@ impl ChatSink for DiscordRest {
     fn post<'a>(&'a self, channel: &'a str, post: &'a Post) -> BoxFuture<'a, Result<Vec<String>, SinkError>> {
         Box::pin(async move {
             match &post.content {
-                PostContent::Digest { digest, chart_png } => {
-                    let messages = digest_messages(digest, post.now);
+                PostContent::Digest(edition) => {
+                    let messages = edition.discord_messages();
                     let mut ids = Vec::with_capacity(messages.len());
                     for (i, message) in messages.iter().enumerate() {
                         let nonce = discord_nonce(&format!("{}-{i}", post.nonce));
-                        let attachment = match (i, chart_png) {
-                            (0, Some(png)) => Some((CHART_FILENAME, png.as_slice())),
+                        let attachment = match (i, edition.chart_png()) {
+                            (0, Some(png)) => Some((CHART_FILENAME, png)),
                             _ => None,
                         };
                         ids.push(self.create_message(channel, message, Some(&nonce), attachment).await?);
@@ -687,6 +687,7 @@ mod tests {
     use axum::response::{IntoResponse, Response};
 
     use super::*;
+    use crate::digest::render::discord::digest_messages;
 
     /// One scripted answer of the fake Discord.
     #[derive(Debug, Clone)]
@@ -1097,10 +1098,11 @@ mod tests {
 
     fn digest_post(digest: crate::digest::Digest, chart: Option<Vec<u8>>) -> Post {
         Post {
-            content: PostContent::Digest {
-                digest: Box::new(digest),
-                chart_png: chart,
-            },
+            content: PostContent::Digest(Arc::new(crate::digest::edition::Edition::with_chart(
+                digest,
+                crate::digest::render::fixture::now(),
+                chart,
+            ))),
             nonce: "digest-sub-17-2026-04-16T14:00Z".to_string(),
             now: crate::digest::render::fixture::now(),
         }
@@ -1109,10 +1111,10 @@ mod tests {
     #[tokio::test]
     async fn sink_posts_a_digest_in_order_with_the_chart_on_the_first_message() {
         let post = digest_post(long_digest(), Some(b"\x89PNG fake".to_vec()));
-        let PostContent::Digest { digest, .. } = &post.content else {
+        let PostContent::Digest(edition) = &post.content else {
             unreachable!()
         };
-        let expected = digest_messages(digest, post.now);
+        let expected = digest_messages(edition.digest(), post.now);
         assert!(expected.len() >= 3, "the fixture should need several messages");
 
         let (base, fake) = start_fake(Vec::new()).await;

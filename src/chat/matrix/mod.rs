@@ -586,8 +586,8 @@ impl ChatSink for MatrixSink {
             let room = self.room(channel)?;
             let mut ids = Vec::new();
             match &post.content {
-                PostContent::Digest { digest, chart_png } => {
-                    for (i, message) in digest_messages(digest, post.now).iter().enumerate() {
+                PostContent::Digest(edition) => {
+                    for (i, message) in edition.matrix_messages().iter().enumerate() {
                         let txn_id = OwnedTransactionId::from(format!("{}.{i}", post.nonce));
                         let sent = room
                             .send(notice(message))
@@ -596,11 +596,11 @@ impl ChatSink for MatrixSink {
                             .map_err(sink_error)?;
                         ids.push(sent.response.event_id.to_string());
                         if i == 0
-                            && let Some(png) = chart_png
+                            && let Some(png) = edition.chart_png()
                         {
                             let txn_id = OwnedTransactionId::from(format!("{}.chart", post.nonce));
                             // A chart that cannot be uploaded is not worth losing the digest.
-                            if let Err(err) = send_chart(&room, png.clone(), Some(txn_id)).await {
+                            if let Err(err) = send_chart(&room, png.to_vec(), Some(txn_id)).await {
                                 let err = sink_error(err);
                                 if err.pauses() {
                                     return Err(err);

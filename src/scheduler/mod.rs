@@ -1,6 +1,9 @@
 //! The scheduler: three loops that keep the desk running. The poll loop fetches due
-//! sources; the digest loop composes and posts each due digest subscription; the instant
-//! loop posts new, strong stories to instant subscriptions (oldest first, a few per cycle).
+//! sources (and runs the daily maintenance); the digest loop composes each due edition once
+//! and posts it to every subscription that receives it ([`digests`]); the instant loop scores
+//! new stories once per group of instant subscriptions and posts them, oldest first, a few
+//! per cycle ([`instant`]). Posts go out several channels at a time ([`Scheduler::fan_out`]),
+//! each channel's in order.
 //!
 //! Every post goes through the `deliveries` ledger: a pending row with a nonce is written
 //! before the send and marked sent after it, and the ledger's UNIQUE key makes a second post
@@ -11,11 +14,16 @@
 //! Each step is a method taking `now`, so tests drive it directly; [`Scheduler::run`] wraps
 //! the steps in loops that stop between posts when shutdown is signalled, never inside one.
 
+mod digests;
+mod instant;
+mod maintenance;
+
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
+use futures::StreamExt as _;
 use sha2::{Digest as _, Sha256};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -23,18 +31,16 @@ use tokio::task::JoinSet;
 use crate::app::App;
 use crate::chat::{Post, PostContent, SinkError, Sinks};
 use crate::clock::Clock;
-use crate::digest::{Digest, chart, render};
 use crate::domain::Platform;
-use crate::domain::Schedule;
-use crate::editor::{DigestRequest, EditorialError};
+use crate::editor::EditorialError;
 use crate::metrics::Metrics;
 use crate::ops::Health;
 use crate::store::{DeliveryStart, PruneReport, StoreError, SubscriptionRow};
 
+pub use maintenance::retention_cutoffs;
+
 /// Attempts at one delivery before it is given up (transient failures only).
 const MAX_ATTEMPTS: i64 = 6;
-/// The longest window a digest covers, however long the bot was down.
-const MAX_WINDOW_HOURS: i64 = 168;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SchedulerError {
@@ -56,6 +62,17 @@ pub struct DeliveryReport {
     pub failed: usize,
     /// Subscriptions of platforms no adapter is running for.
     pub no_sink: usize,
+}
+
+impl DeliveryReport {
+    fn add(&mut self, other: &DeliveryReport) {
+        self.posted += other.posted;
+        self.skipped += other.skipped;
+        self.empty += other.empty;
+        self.paused += other.paused;
+        self.failed += other.failed;
+        self.no_sink += other.no_sink;
+    }
 }
 
 /// Drives polling and delivery for the running adapters.
@@ -117,6 +134,9 @@ impl Scheduler {
                     this.poll_once(now).await;
                     if let Err(err) = this.prune_departed(now).await {
                         tracing::error!(error = %err, "pruning departed servers failed; retrying next tick");
+                    }
+                    if let Err(err) = this.maintain(now).await {
+                        tracing::error!(error = %err, "retention failed; retrying next tick");
                     }
                 }
             }));
@@ -203,181 +223,52 @@ impl Scheduler {
         }
     }
 
-    /// Posts every due digest. A digest missed during downtime is posted once, for the
-    /// latest slot, and the next run is the next slot after `now`.
-    pub async fn digests_once(
+    /// Runs `step` over every job, `delivery.concurrency` channels at a time: each queue is
+    /// one channel's jobs, taken in order, so posts inside a channel keep their order while
+    /// different channels proceed side by side (the REST client keeps them all under the
+    /// platform's limits). A queue stops early when a step says so or shutdown is asked;
+    /// a store error stops that queue and is returned once every queue has finished.
+    async fn fan_out<J, F, Fut>(
         &self,
-        now: DateTime<Utc>,
+        queues: Vec<Vec<J>>,
         shutdown: &watch::Receiver<bool>,
-    ) -> Result<DeliveryReport, SchedulerError> {
-        let mut report = DeliveryReport::default();
-        for sub in self.app.store.due_digest_subscriptions(now).await? {
-            if *shutdown.borrow() {
-                break;
-            }
-            let Some(sink) = self.sink_for(&sub) else {
-                report.no_sink += 1;
-                continue;
-            };
-            let tz: Tz = sub.timezone.parse().unwrap_or(Tz::UTC);
-            let Some(schedule) = sub.schedule.as_deref().and_then(|s| s.parse::<Schedule>().ok()) else {
-                self.app
-                    .store
-                    .pause_subscription(sub.id, "its schedule can no longer be read; subscribe again", now)
-                    .await?;
-                report.paused += 1;
-                continue;
-            };
-            let slot = schedule.previous_at_or_before(now, tz);
-            let next = schedule.next_after(now, tz);
-            let digest = self.compose_for(&sub, schedule, slot, tz).await?;
-            if digest.items.is_empty() {
-                tracing::info!(subscription = sub.id, topic = %sub.topic, "nothing above the threshold; no digest");
-                self.app.store.advance_digest(sub.id, slot, next).await?;
-                report.empty += 1;
-                continue;
-            }
-            let item = format!("digest:{}", slot.timestamp());
-            let chart_png = chart::png(&digest).ok();
-            let markdown = render::markdown(&digest, now);
-            let stats = serde_json::to_string(&digest.stats).unwrap_or_default();
-            let window_start = slot - chrono::Duration::hours(i64::from(digest.stats.window_hours));
-            let items = digest.items.len() as i64;
-            let content = PostContent::Digest {
-                digest: Box::new(digest),
-                chart_png,
-            };
-            match self.deliver(sink.as_ref(), &sub, &item, content, now).await? {
-                Outcome::Posted => {
-                    self.app
-                        .store
-                        .record_digest(Some(sub.id), window_start, slot, items, &stats, &markdown, now)
-                        .await?;
-                    self.app.store.advance_digest(sub.id, slot, next).await?;
-                    report.posted += 1;
-                }
-                Outcome::Skipped => {
-                    self.app.store.advance_digest(sub.id, slot, next).await?;
-                    report.skipped += 1;
-                }
-                Outcome::Failed => {
-                    self.app.store.advance_digest(sub.id, slot, next).await?;
-                    report.failed += 1;
-                }
-                Outcome::Paused => report.paused += 1,
-                Outcome::Retry => report.failed += 1,
-            }
-        }
-        Ok(report)
-    }
-
-    async fn compose_for(
-        &self,
-        sub: &SubscriptionRow,
-        schedule: Schedule,
-        slot: DateTime<Utc>,
-        tz: Tz,
-    ) -> Result<Digest, SchedulerError> {
-        // The window runs from the previous slot delivered (so a Monday digest of a
-        // weekdays schedule covers the weekend), else one schedule period.
-        let period_start = sub
-            .last_run_at
-            .unwrap_or_else(|| schedule.previous_at_or_before(slot - chrono::Duration::seconds(1), tz));
-        let hours = ((slot - period_start).num_minutes() + 59) / 60;
-        let request = DigestRequest {
-            scope: sub.scope.clone(),
-            topic: Some(sub.topic.clone()),
-            hours: hours.clamp(1, MAX_WINDOW_HOURS) as u32,
-            max_items: sub.max_items.clamp(1, 25) as usize,
-            min_score: sub.min_score.clamp(0, 30) as u8,
-        };
-        Ok(self.app.editor.digest(&request, slot).await?)
-    }
-
-    /// Posts new stories to instant subscriptions: only articles fetched after the
-    /// subscription was made, at or above its minimum score, oldest first, at most
-    /// `instant_per_cycle` each; a story already posted under any of its links is skipped.
-    pub async fn instant_once(
-        &self,
-        now: DateTime<Utc>,
-        shutdown: &watch::Receiver<bool>,
-    ) -> Result<DeliveryReport, SchedulerError> {
-        let mut report = DeliveryReport::default();
-        let settings = &self.app.settings.delivery;
-        let max_age = chrono::Duration::hours(i64::from(settings.instant_max_age_hours));
-        for sub in self.app.store.instant_subscriptions().await? {
-            if *shutdown.borrow() {
-                break;
-            }
-            let Some(sink) = self.sink_for(&sub) else {
-                report.no_sink += 1;
-                continue;
-            };
-            let (fresh, latest_fetch) = self.app.store.urls_fetched_after(sub.cursor_at, now - max_age).await?;
-            if fresh.is_empty() {
-                continue;
-            }
-            let request = DigestRequest {
-                scope: sub.scope.clone(),
-                topic: Some(sub.topic.clone()),
-                hours: settings.instant_max_age_hours,
-                max_items: 25,
-                min_score: sub.min_score.clamp(0, 30) as u8,
-            };
-            let digest = self.app.editor.digest(&request, now).await?;
-            let mut items: Vec<_> = digest.items.iter().filter(|i| fresh.contains(&i.url)).collect();
-            items.sort_by_key(|i| (i.published_at, i.rank));
-            let mut posted_here = 0;
-            let mut unsettled = false;
-            for item in items {
-                if posted_here >= settings.instant_per_cycle as usize || *shutdown.borrow() {
-                    unsettled = true;
-                    break;
-                }
-                let key = format!("url:{}", item.url);
-                let aliases: Vec<String> = item.also_covered_by.iter().map(|u| format!("url:{u}")).collect();
-                let mut keys = aliases.clone();
-                keys.push(key.clone());
-                if !self.app.store.known_deliveries(sub.id, &keys).await?.is_empty() {
-                    report.skipped += 1;
-                    continue;
-                }
-                let content = PostContent::Alert {
-                    item: Box::new(item.clone()),
-                    topic: digest.topic.clone(),
-                };
-                match self.deliver(sink.as_ref(), &sub, &key, content, now).await? {
-                    Outcome::Posted => {
-                        // The other links of the story count as delivered: a later article
-                        // of the same story must not be posted as news again.
-                        for alias in &aliases {
-                            let nonce = nonce_for(sub.id, alias);
-                            self.app.store.begin_delivery(sub.id, alias, &nonce, now).await?;
-                            self.app.store.finish_delivery(sub.id, alias, &[], now).await?;
+        step: F,
+    ) -> Result<(), SchedulerError>
+    where
+        F: Fn(J) -> Fut,
+        Fut: Future<Output = Result<bool, SchedulerError>>,
+    {
+        let concurrency = self.app.settings.delivery.concurrency.max(1) as usize;
+        let first_error: std::sync::Mutex<Option<SchedulerError>> = std::sync::Mutex::new(None);
+        futures::stream::iter(queues)
+            .for_each_concurrent(concurrency, |queue| {
+                let step = &step;
+                let first_error = &first_error;
+                async move {
+                    for job in queue {
+                        if *shutdown.borrow() {
+                            break;
                         }
-                        posted_here += 1;
-                        report.posted += 1;
-                    }
-                    Outcome::Skipped => report.skipped += 1,
-                    Outcome::Failed => report.failed += 1,
-                    Outcome::Retry => {
-                        report.failed += 1;
-                        unsettled = true;
-                    }
-                    Outcome::Paused => {
-                        report.paused += 1;
-                        unsettled = true;
-                        break;
+                        match step(job).await {
+                            Ok(true) => {}
+                            Ok(false) => break,
+                            Err(err) => {
+                                tracing::error!(error = %err, "a delivery could not be recorded; its channel waits for the next pass");
+                                first_error
+                                    .lock()
+                                    .unwrap_or_else(|p| p.into_inner())
+                                    .get_or_insert(err);
+                                break;
+                            }
+                        }
                     }
                 }
-            }
-            // Everything new was looked at: the next cycles need not compose anything until
-            // more articles arrive. Items left for later (cap, retry) keep the cursor put.
-            if !unsettled && let Some(latest) = latest_fetch {
-                self.app.store.set_cursor(sub.id, latest).await?;
-            }
+            })
+            .await;
+        match first_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            Some(err) => Err(err),
+            None => Ok(()),
         }
-        Ok(report)
     }
 
     /// The sink of the adapter serving the subscription's platform, when it is running.
