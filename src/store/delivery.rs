@@ -421,6 +421,21 @@ impl Store {
         Ok(items)
     }
 
+    /// (item, last error) of a subscription's deliveries that failed at least once and are
+    /// not sent, newest first.
+    pub async fn delivery_errors(&self, subscription_id: i64) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT item, last_error FROM deliveries \
+             WHERE subscription_id = ? AND status != 'sent' AND last_error IS NOT NULL ORDER BY id DESC",
+        )
+        .bind(subscription_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("item")?, row.try_get("last_error")?)))
+            .collect()
+    }
+
     /// Articles fetched after `after` and published after `published_since` (what counts as
     /// new for an instant subscription whose cursor is `after`): canonical URL and fetch time.
     /// The instant loop asks once per pass, from the oldest cursor, and each subscription

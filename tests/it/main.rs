@@ -8,6 +8,7 @@ mod corpus;
 mod delivery;
 mod digest;
 mod discord;
+mod editions;
 mod editorial_cli;
 mod fake_discord;
 mod fake_discord_selfcheck;
@@ -17,6 +18,7 @@ mod llm;
 #[cfg(feature = "matrix")]
 mod matrix;
 mod poll;
+mod retention;
 mod servers;
 mod store;
 mod support;
