@@ -92,10 +92,10 @@ fn main() {
         let mut times = Vec::new();
         let mut last = None;
         for _ in 0..RUNS {
-            let cpu_before = cpu_time();
+            let cpu_before = common::cpu_time();
             let started = Instant::now();
             let digest = app.editor.digest(&request, now).await.expect("digest");
-            times.push((started.elapsed(), cpu_time().saturating_sub(cpu_before)));
+            times.push((started.elapsed(), common::cpu_time().saturating_sub(cpu_before)));
             last = Some(digest);
         }
         let digest = last.expect("at least one run");
@@ -134,21 +134,4 @@ fn main() {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-/// CPU time of the whole process (user + system), all threads.
-fn cpu_time() -> Duration {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return Duration::ZERO;
-    };
-    // Fields after the command name (which may contain spaces) start after the last ')'.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map_or("", |(_, rest)| rest)
-        .split_whitespace()
-        .collect();
-    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-    // utime and stime are fields 14 and 15 of the file, 12 and 13 after the name.
-    let total = ticks(11) + ticks(12);
-    Duration::from_millis(total * 10)
 }

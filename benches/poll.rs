@@ -1,6 +1,8 @@
-//! One full poll of 1,000 feeds served on loopback, 90% of them answering 304 Not Modified,
-//! timed, with the peak RSS of the polling process. The feed server runs in a child process
-//! (this binary re-executed) so its memory is not counted.
+//! One full poll of `POLL_FEEDS` (default 10,000) feeds served on loopback, 90% of them
+//! answering 304 Not Modified, timed, with the peak RSS of the polling process. The feeds are
+//! spread over `POLL_HOSTS` (default 100) loopback addresses, 127.0.0.1 to 127.0.0.100, as
+//! real feeds are spread over hosts (the fetcher's per-host limit applies to each). The feed
+//! server runs in a child process (this binary re-executed) so its memory is not counted.
 //!
 //! `cargo bench --bench poll`
 
@@ -23,7 +25,23 @@ use newsdesk::config::Settings;
 use newsdesk::domain::SourceKind;
 use newsdesk::store::NewSource;
 
-const FEEDS: usize = 1000;
+/// Feeds polled (`POLL_FEEDS`).
+fn feeds() -> usize {
+    env_count("POLL_FEEDS", 10_000)
+}
+
+/// Loopback addresses the feeds are spread over (`POLL_HOSTS`, at most 250).
+fn hosts() -> usize {
+    env_count("POLL_HOSTS", 100).min(250)
+}
+
+fn env_count(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.replace('_', "").parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(default)
+}
 const ITEMS_PER_FEED: usize = 20;
 const SERVER_ENV: &str = "NEWSDESK_BENCH_FEED_SERVER";
 
@@ -56,9 +74,10 @@ fn main() {
         settings.sources.install_defaults = false;
         let app = App::build(settings).await.expect("app");
         let t0 = Utc::now();
-        for n in 0..FEEDS {
+        let hosts = hosts();
+        for n in 0..feeds() {
             let source = NewSource {
-                url: format!("http://127.0.0.1:{port}/feed/{n}"),
+                url: format!("http://127.0.0.{}:{port}/feed/{n}", 1 + n % hosts),
                 kind: SourceKind::Feed,
                 title: None,
                 added_by: None,
@@ -122,6 +141,14 @@ fn serve() {
             .with_state(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let port = listener.local_addr().expect("addr").port();
+        // The same port on every other loopback address the feeds use.
+        for host in 2..=hosts() {
+            let other = tokio::net::TcpListener::bind(format!("127.0.0.{host}:{port}"))
+                .await
+                .expect("bind another loopback address");
+            let router = router.clone();
+            tokio::spawn(async move { axum::serve(other, router).await });
+        }
         println!("{port}");
         let _ = std::io::stdout().flush();
         // Stop when the parent closes our stdin.
@@ -136,7 +163,7 @@ fn serve() {
 
 async fn bump(State(state): State<Generations>) -> StatusCode {
     let mut map = state.0.lock().unwrap_or_else(|p| p.into_inner());
-    for n in (0..FEEDS).filter(|n| n % 10 == 0) {
+    for n in (0..feeds()).filter(|n| n % 10 == 0) {
         *map.entry(n).or_default() += 1;
     }
     StatusCode::NO_CONTENT

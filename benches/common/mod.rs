@@ -88,3 +88,21 @@ pub fn corpus_articles() -> Vec<newsdesk::domain::Article> {
     assert!(!pool.is_empty(), "no usable articles in the corpus");
     pool
 }
+
+/// CPU time this process has used so far, user and system (Linux `/proc/self/stat`, in
+/// clock ticks of 10 ms).
+pub fn cpu_time() -> std::time::Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return std::time::Duration::ZERO;
+    };
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    // utime and stime are fields 14 and 15 of the file, 12 and 13 after the name.
+    let total = ticks(11) + ticks(12);
+    std::time::Duration::from_millis(total * 10)
+}

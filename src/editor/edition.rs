@@ -16,7 +16,7 @@ use crate::llm::{LlmSummarizer, Spent, merge_summary};
 use crate::pipeline::podcast::{EpisodeSummary, TopicSegment, summarize_episode};
 use crate::pipeline::score::Score;
 use crate::pipeline::summarize::{Document, Extractive, Summarizer as _, Summary};
-use crate::store::{StoreError, TopicRow};
+use crate::store::{StoreCounts, StoreError, TopicRow};
 
 /// What a digest is asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,7 +104,7 @@ impl Editor {
             articles = window.candidates.len(),
             "digest built"
         );
-        let counts = self.store.counts(&request.scope).await?;
+        let counts = self.counts_for(&request.scope, now).await?;
         let totals = StoreTotals {
             sources_ok: counts.sources_ok.max(0) as u32,
             sources_total: counts.sources_total.max(0) as u32,
@@ -281,6 +281,25 @@ impl Editor {
                 spent.fallbacks += 1;
             }
         }
+    }
+
+    /// The data overview's counts for `scope`, read at most once a minute (of `now`) per scope.
+    async fn counts_for(&self, scope: &str, now: DateTime<Utc>) -> Result<StoreCounts, StoreError> {
+        const FRESH_FOR: Duration = Duration::seconds(60);
+        {
+            let cache = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((at, counts)) = cache.get(scope)
+                && (now - *at).abs() < FRESH_FOR
+            {
+                return Ok(*counts);
+            }
+        }
+        let counts = self.store.counts(scope).await?;
+        let mut cache = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        // A few hundred audiences at most; entries of scopes not asked for lately go.
+        cache.retain(|_, (at, _)| (now - *at).abs() < FRESH_FOR * 10);
+        cache.insert(scope.to_string(), (now, counts));
+        Ok(counts)
     }
 
     /// The LLM editor for work done for `scope`, unless that server has spent its share of

@@ -16,7 +16,7 @@ use crate::config::Settings;
 use crate::llm::LlmSummarizer;
 use crate::pipeline::topics::TopicError;
 use crate::sources::fetch::Fetcher;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreCounts, StoreError};
 
 pub use audience::Audiences;
 pub use document::{SummarizeError, SummarizedDocument};
@@ -47,6 +47,9 @@ pub struct Editor {
     /// The LLM editor when `[llm]` is configured; the offline pipeline otherwise.
     llm: Option<Arc<LlmSummarizer>>,
     clock: Clock,
+    /// The data overview's counts per scope, with the instant they were read: every edition
+    /// of a pass shows them, and counting a million articles once a minute is plenty.
+    counts: std::sync::Mutex<std::collections::HashMap<String, (chrono::DateTime<chrono::Utc>, StoreCounts)>>,
 }
 
 impl std::fmt::Debug for Editor {
@@ -72,6 +75,7 @@ impl Editor {
             topics: tokio::sync::RwLock::new(None),
             llm,
             clock,
+            counts: std::sync::Mutex::default(),
         }
     }
 

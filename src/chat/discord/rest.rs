@@ -582,12 +582,14 @@ struct Limits {
 
 impl Limits {
     fn new(policy: &RetryPolicy) -> Limits {
-        // Any one-second window may see the burst plus a second of pacing: keeping the two
-        // at a tenth and nine tenths of the limit keeps every window within it, so a fan-out
-        // to many channels never trips the global limit.
+        // Any one-second window may see the burst plus a second of pacing. A burst of a
+        // twenty-fifth of the limit and a pace one request below the rest keeps every window
+        // at least one under it (50/s: bursts of 2, then 47/s), so a fan-out to many channels
+        // uses nearly all of the budget and still never trips the global limit, even when
+        // answers arrive a little bunched.
         let limit = f64::from(policy.global_per_second.max(1));
-        let capacity = (limit * 0.1).max(1.0);
-        let per_second = (limit - capacity).max(1.0);
+        let capacity = (limit * 0.04).max(1.0);
+        let per_second = (limit - capacity - 1.0).max(1.0);
         Limits {
             buckets: HashMap::new(),
             global_until: None,
