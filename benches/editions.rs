@@ -278,6 +278,8 @@ async fn run(channels: usize, discord_channels: usize, latency: Duration, compos
     let scheduler = Scheduler::new(setup.app.clone(), sinks, Metrics::new(), Health::new(), Clock::System);
     let (_stop, stopped) = watch::channel(false);
     let composed_before = composes.load(Ordering::Relaxed);
+    // The peak below is the run's own, not the set-up's.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let cpu = common::cpu_time();
     let wall = Instant::now();
     let report = scheduler.digests_once(setup.now, &stopped).await.expect("digests_once");
@@ -297,6 +299,9 @@ async fn run(channels: usize, discord_channels: usize, latency: Duration, compos
         run_wall.as_secs_f64(),
         run_cpu.as_secs_f64() / alone_cpu.as_secs_f64().max(0.01)
     );
+    if let Some(peak) = common::peak_rss_bytes() {
+        println!("     peak RSS of the run: {:.1} MiB", peak as f64 / 1048576.0);
+    }
     setup.app.store.close().await;
     drop(setup);
 

@@ -10,12 +10,12 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use tokio::sync::watch;
 
-use super::{DeliveryReport, MAX_ATTEMPTS, Outcome, Scheduler, SchedulerError, nonce_for};
+use super::{DeliveryReport, MAX_ATTEMPTS, Outcome, Scheduler, SchedulerError, Sent, nonce_for};
 use crate::chat::PostContent;
 use crate::digest::edition::Edition;
 use crate::domain::Schedule;
 use crate::editor::{DigestRequest, EditorMode};
-use crate::store::{DeliveryStart, NewEdition, SubscriptionRow};
+use crate::store::{DeliveryStart, DigestSent, NewEdition, SubscriptionRow};
 
 /// The longest window a digest covers, however long the bot was down.
 const MAX_WINDOW_HOURS: i64 = 168;
@@ -46,7 +46,23 @@ struct DigestJob {
     edition: Arc<Edition>,
     edition_id: i64,
     window_start: DateTime<Utc>,
+    /// Its ledger row, claimed with the rest of the edition's before any post went out.
+    claim: DeliveryStart,
 }
+
+/// Posts that arrived and wait to be recorded together (one write transaction per
+/// [`RECORD_BATCH`] posts instead of three statements per post). Until then their ledger rows
+/// stay pending, which is what a crash between send and record leaves anyway: the resend
+/// carries the same nonce.
+struct Unrecorded {
+    sent: Vec<DigestSent>,
+    since: std::time::Instant,
+}
+
+/// Posts recorded per write transaction.
+const RECORD_BATCH: usize = 100;
+/// The longest a post that arrived waits for its record.
+const RECORD_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Scheduler {
     /// Posts every due digest. A digest missed during downtime is posted once, for the
@@ -165,7 +181,17 @@ impl Scheduler {
                     now,
                 )
                 .await?;
-            for member in members {
+            // Every channel's ledger row in one transaction, before the first post.
+            let claims: Vec<(i64, String, String)> = members
+                .iter()
+                .map(|m| {
+                    let item = digest_item(m.slot);
+                    let nonce = nonce_for(m.sub.id, &item);
+                    (m.sub.id, item, nonce)
+                })
+                .collect();
+            let starts = self.app.store.begin_deliveries(&claims, now).await?;
+            for (member, claim) in members.into_iter().zip(starts) {
                 queues
                     .entry((member.sub.platform.clone(), member.sub.channel.clone()))
                     .or_default()
@@ -174,51 +200,90 @@ impl Scheduler {
                         edition: Arc::clone(&edition),
                         edition_id,
                         window_start,
+                        claim,
                     });
             }
         }
 
         let tally = Mutex::new(report);
-        self.fan_out(queues.into_values().collect(), shutdown, |job| {
-            let tally = &tally;
-            async move {
-                let outcome = self.deliver_digest(&job, now).await?;
-                let mut report = tally.lock().unwrap_or_else(|p| p.into_inner());
-                match outcome {
-                    Outcome::Posted => report.posted += 1,
-                    Outcome::Skipped => report.skipped += 1,
-                    Outcome::Failed | Outcome::Retry => report.failed += 1,
-                    Outcome::Paused => report.paused += 1,
+        let unrecorded = tokio::sync::Mutex::new(Unrecorded {
+            sent: Vec::new(),
+            since: std::time::Instant::now(),
+        });
+        let fanned = self
+            .fan_out(queues.into_values().collect(), shutdown, |job| {
+                let (tally, unrecorded) = (&tally, &unrecorded);
+                async move {
+                    let outcome = self.deliver_digest(job, now, unrecorded).await?;
+                    let mut report = tally.lock().unwrap_or_else(|p| p.into_inner());
+                    match outcome {
+                        Outcome::Posted => report.posted += 1,
+                        Outcome::Skipped => report.skipped += 1,
+                        Outcome::Failed | Outcome::Retry => report.failed += 1,
+                        Outcome::Paused => report.paused += 1,
+                    }
+                    Ok(true)
                 }
-                Ok(true)
-            }
-        })
-        .await?;
+            })
+            .await;
+        // What arrived is recorded even when a channel's queue stopped on an error.
+        let rest = std::mem::take(&mut unrecorded.lock().await.sent);
+        self.app.store.record_digests_sent(&rest, now).await?;
+        fanned?;
         Ok(tally.into_inner().unwrap_or_else(|p| p.into_inner()))
     }
 
-    /// Posts one channel's copy of an edition and records what happened.
-    async fn deliver_digest(&self, job: &DigestJob, now: DateTime<Utc>) -> Result<Outcome, SchedulerError> {
-        let Member { sub, slot, next } = &job.member;
-        let Some(sink) = self.sink_for(sub) else {
+    /// Posts one channel's copy of an edition; a post that arrived joins the batch to be
+    /// recorded, anything else is recorded now.
+    async fn deliver_digest(
+        &self,
+        job: DigestJob,
+        now: DateTime<Utc>,
+        unrecorded: &tokio::sync::Mutex<Unrecorded>,
+    ) -> Result<Outcome, SchedulerError> {
+        let DigestJob {
+            member: Member { sub, slot, next },
+            edition,
+            edition_id,
+            window_start,
+            claim,
+        } = job;
+        let Some(sink) = self.sink_for(&sub) else {
             return Ok(Outcome::Skipped);
         };
-        let item = digest_item(*slot);
-        let content = PostContent::Digest(Arc::clone(&job.edition));
-        let outcome = self.deliver(sink.as_ref(), sub, &item, content, now).await?;
+        let item = digest_item(slot);
+        let items = edition.digest().items.len() as i64;
+        let content = PostContent::Digest(edition);
         let store = &self.app.store;
-        match outcome {
-            Outcome::Posted => {
-                let items = job.edition.digest().items.len() as i64;
-                store
-                    .record_digest(sub.id, job.edition_id, (job.window_start, *slot), items, now)
-                    .await?;
-                store.advance_digest(sub.id, *slot, *next).await?;
+        match self.post_claimed(sink.as_ref(), &sub, &item, claim, content, now).await? {
+            Sent::Posted(message_ids) => {
+                let mut batch = unrecorded.lock().await;
+                if batch.sent.is_empty() {
+                    batch.since = std::time::Instant::now();
+                }
+                batch.sent.push(DigestSent {
+                    subscription_id: sub.id,
+                    item,
+                    message_ids,
+                    edition_id,
+                    window: (window_start, slot),
+                    items,
+                    next,
+                });
+                if batch.sent.len() >= RECORD_BATCH || batch.since.elapsed() >= RECORD_WITHIN {
+                    let sent = std::mem::take(&mut batch.sent);
+                    // Held while writing: the next batch waits rather than racing this one.
+                    store.record_digests_sent(&sent, now).await?;
+                }
+                Ok(Outcome::Posted)
             }
-            Outcome::Skipped | Outcome::Failed => store.advance_digest(sub.id, *slot, *next).await?,
-            Outcome::Paused | Outcome::Retry => {}
+            Sent::Not(outcome) => {
+                if matches!(outcome, Outcome::Skipped | Outcome::Failed) {
+                    store.advance_digest(sub.id, slot, next).await?;
+                }
+                Ok(outcome)
+            }
         }
-        Ok(outcome)
     }
 
     /// An edition that could not be composed counts as a failed attempt of each of its

@@ -94,6 +94,14 @@ impl std::fmt::Debug for Scheduler {
     }
 }
 
+/// What sending a claimed post came to.
+enum Sent {
+    /// It arrived as these messages; the caller records it.
+    Posted(Vec<String>),
+    /// It did not go out (or was already out); already recorded.
+    Not(Outcome),
+}
+
 enum Outcome {
     Posted,
     Skipped,
@@ -285,16 +293,39 @@ impl Scheduler {
         content: PostContent,
         now: DateTime<Utc>,
     ) -> Result<Outcome, SchedulerError> {
+        let claim = self
+            .app
+            .store
+            .begin_delivery(sub.id, item, &nonce_for(sub.id, item), now)
+            .await?;
+        match self.post_claimed(sink, sub, item, claim, content, now).await? {
+            Sent::Posted(message_ids) => {
+                self.app.store.finish_delivery(sub.id, item, &message_ids, now).await?;
+                Ok(Outcome::Posted)
+            }
+            Sent::Not(outcome) => Ok(outcome),
+        }
+    }
+
+    /// Sends a post whose ledger row is already claimed. A post that arrived is returned
+    /// with its message ids for the caller to record (alone, or in a batch with others);
+    /// every other outcome is recorded here.
+    async fn post_claimed(
+        &self,
+        sink: &dyn crate::chat::ChatSink,
+        sub: &SubscriptionRow,
+        item: &str,
+        claim: DeliveryStart,
+        content: PostContent,
+        now: DateTime<Utc>,
+    ) -> Result<Sent, SchedulerError> {
         let store = &self.app.store;
         let kind = match content {
             PostContent::Digest { .. } => "digest",
             PostContent::Alert { .. } => "alert",
         };
-        let nonce = match store
-            .begin_delivery(sub.id, item, &nonce_for(sub.id, item), now)
-            .await?
-        {
-            DeliveryStart::AlreadySent | DeliveryStart::Failed => return Ok(Outcome::Skipped),
+        let nonce = match claim {
+            DeliveryStart::AlreadySent | DeliveryStart::Failed => return Ok(Sent::Not(Outcome::Skipped)),
             DeliveryStart::Proceed { nonce, attempts } => {
                 if attempts > 1 {
                     tracing::info!(
@@ -308,7 +339,7 @@ impl Scheduler {
                     store
                         .fail_delivery(sub.id, item, "gave up after repeated failures", true)
                         .await?;
-                    return Ok(Outcome::Failed);
+                    return Ok(Sent::Not(Outcome::Failed));
                 }
                 nonce
             }
@@ -317,28 +348,28 @@ impl Scheduler {
         let platform = sink.platform().as_str();
         match sink.post(&sub.channel, &post).await {
             Ok(message_ids) => {
-                store.finish_delivery(sub.id, item, &message_ids, now).await?;
                 self.metrics.post_sent(platform, kind);
                 tracing::info!(subscription = sub.id, channel = %sub.channel, item, "posted");
-                Ok(Outcome::Posted)
+                Ok(Sent::Posted(message_ids))
             }
             Err(err) => {
                 self.metrics.post_failed(platform, failure_reason(&err));
                 tracing::warn!(subscription = sub.id, channel = %sub.channel, item, error = %err, "post failed");
-                if err.pauses() {
+                let outcome = if err.pauses() {
                     store.fail_delivery(sub.id, item, &err.to_string(), false).await?;
                     store.pause_subscription(sub.id, &err.to_string(), now).await?;
-                    Ok(Outcome::Paused)
+                    Outcome::Paused
                 } else if matches!(err, SinkError::Rejected(_)) {
                     store.fail_delivery(sub.id, item, &err.to_string(), true).await?;
-                    Ok(Outcome::Failed)
+                    Outcome::Failed
                 } else {
                     if matches!(err, SinkError::RateLimited(_)) {
                         self.metrics.rate_limited(platform);
                     }
                     store.fail_delivery(sub.id, item, &err.to_string(), false).await?;
-                    Ok(Outcome::Retry)
-                }
+                    Outcome::Retry
+                };
+                Ok(Sent::Not(outcome))
             }
         }
     }

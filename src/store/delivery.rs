@@ -3,7 +3,7 @@
 //! subscription impossible, `digests` as posted, per-server settings and a small key/value
 //! table for facts kept between runs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
@@ -123,6 +123,38 @@ pub struct NewEdition<'a> {
     pub items: i64,
     pub stats_json: &'a str,
     pub markdown: &'a str,
+}
+
+/// Rows per multi-row ledger statement: five bound values each stays far below SQLite's
+/// variable limit.
+const LEDGER_CHUNK: usize = 200;
+
+/// A digest that went out, to record with [`Store::record_digests_sent`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DigestSent {
+    pub subscription_id: i64,
+    /// The ledger item (`digest:<slot>`).
+    pub item: String,
+    pub message_ids: Vec<String>,
+    pub edition_id: i64,
+    /// The digest's window; its end is the slot delivered.
+    pub window: (DateTime<Utc>, DateTime<Utc>),
+    pub items: i64,
+    /// The subscription's next slot.
+    pub next: DateTime<Utc>,
+}
+
+/// Where a ledger row (nonce, status, attempts) leaves its delivery.
+fn delivery_start(row: &SqliteRow) -> Result<DeliveryStart, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    Ok(match status.as_str() {
+        "sent" => DeliveryStart::AlreadySent,
+        "failed" => DeliveryStart::Failed,
+        _ => DeliveryStart::Proceed {
+            nonce: row.try_get("nonce")?,
+            attempts: row.try_get("attempts")?,
+        },
+    })
 }
 
 impl Store {
@@ -331,15 +363,107 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        let status: String = row.try_get("status")?;
-        Ok(match status.as_str() {
-            "sent" => DeliveryStart::AlreadySent,
-            "failed" => DeliveryStart::Failed,
-            _ => DeliveryStart::Proceed {
-                nonce: row.try_get("nonce")?,
-                attempts: row.try_get("attempts")?,
-            },
-        })
+        Ok(delivery_start(&row)?)
+    }
+
+    /// [`Store::begin_delivery`] for many items in one transaction (an edition's channels):
+    /// the answers come back in the order of `claims` (subscription id, item, nonce).
+    pub async fn begin_deliveries(
+        &self,
+        claims: &[(i64, String, String)],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<DeliveryStart>, StoreError> {
+        let mut answers: HashMap<(i64, String), DeliveryStart> = HashMap::with_capacity(claims.len());
+        let mut tx = self.write_tx().await?;
+        for chunk in claims.chunks(LEDGER_CHUNK) {
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO deliveries (subscription_id, item, nonce, status, attempts, created_at) ",
+            );
+            insert.push_values(chunk, |mut row, (subscription_id, item, nonce)| {
+                row.push_bind(*subscription_id)
+                    .push_bind(item.as_str())
+                    .push_bind(nonce.as_str())
+                    .push("'pending'")
+                    .push("0")
+                    .push_bind(now.timestamp());
+            });
+            insert.push(" ON CONFLICT (subscription_id, item) DO NOTHING");
+            insert.build().execute(&mut *tx).await?;
+            let mut update = QueryBuilder::<Sqlite>::new("WITH v(sub, item) AS (");
+            update.push_values(chunk, |mut row, (subscription_id, item, _)| {
+                row.push_bind(*subscription_id).push_bind(item.as_str());
+            });
+            update.push(
+                ") UPDATE deliveries SET attempts = attempts + CASE WHEN status = 'pending' THEN 1 ELSE 0 END \
+                 FROM v WHERE deliveries.subscription_id = v.sub AND deliveries.item = v.item \
+                 RETURNING subscription_id, item, nonce, status, attempts",
+            );
+            for row in update.build().fetch_all(&mut *tx).await? {
+                answers.insert(
+                    (row.try_get("subscription_id")?, row.try_get("item")?),
+                    delivery_start(&row)?,
+                );
+            }
+        }
+        tx.commit().await?;
+        claims
+            .iter()
+            .map(|(subscription_id, item, _)| {
+                answers
+                    .remove(&(*subscription_id, item.clone()))
+                    .ok_or_else(|| StoreError::Sql(sqlx::Error::RowNotFound))
+            })
+            .collect()
+    }
+
+    /// Records digests that went out, in one transaction: each delivery marked sent, the
+    /// subscription's copy of the edition noted, and its schedule moved to the next slot.
+    pub async fn record_digests_sent(&self, sent: &[DigestSent], now: DateTime<Utc>) -> Result<(), StoreError> {
+        if sent.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.write_tx().await?;
+        for chunk in sent.chunks(LEDGER_CHUNK) {
+            let mut finish = QueryBuilder::<Sqlite>::new("WITH v(sub, item, ids) AS (");
+            finish.push_values(chunk, |mut row, d| {
+                row.push_bind(d.subscription_id)
+                    .push_bind(d.item.as_str())
+                    .push_bind(d.message_ids.join(","));
+            });
+            finish.push(") UPDATE deliveries SET status = 'sent', message_ids = v.ids, last_error = NULL, sent_at = ");
+            finish.push_bind(now.timestamp());
+            finish.push(" FROM v WHERE deliveries.subscription_id = v.sub AND deliveries.item = v.item");
+            finish.build().execute(&mut *tx).await?;
+
+            let mut record = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO digests (subscription_id, edition_id, window_start, window_end, items, stats, markdown, created_at) ",
+            );
+            record.push_values(chunk, |mut row, d| {
+                row.push_bind(d.subscription_id)
+                    .push_bind(d.edition_id)
+                    .push_bind(d.window.0.timestamp())
+                    .push_bind(d.window.1.timestamp())
+                    .push_bind(d.items)
+                    .push("''")
+                    .push("''")
+                    .push_bind(now.timestamp());
+            });
+            record.build().execute(&mut *tx).await?;
+
+            let mut advance = QueryBuilder::<Sqlite>::new("WITH v(id, last_run, next_run) AS (");
+            advance.push_values(chunk, |mut row, d| {
+                row.push_bind(d.subscription_id)
+                    .push_bind(d.window.1.timestamp())
+                    .push_bind(d.next.timestamp());
+            });
+            advance.push(
+                ") UPDATE subscriptions SET last_run_at = v.last_run, next_run_at = v.next_run \
+                 FROM v WHERE subscriptions.id = v.id",
+            );
+            advance.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Marks a delivery sent, with the ids of the messages it became.

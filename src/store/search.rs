@@ -120,23 +120,34 @@ impl Store {
         order: Order,
         limit: u32,
     ) -> Result<Vec<SearchHit>, StoreError> {
-        let order_by = match order {
-            Order::Rank => "rank",
-            Order::Newest => "articles_fts.rowid DESC",
+        let (order_by, outer_order) = match order {
+            Order::Rank => ("rank", "top.rank"),
+            Order::Newest => ("articles_fts.rowid DESC", "top.id DESC"),
         };
+        // Two steps: the inner query ranks the tier's matches and keeps `limit` ids; only
+        // those get a snippet and a source name. In one step SQLite computes every result
+        // column of every match before sorting, and a snippet re-reads the article's text:
+        // for a common word that was thousands of snippets to show ten.
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT a.id, a.title, a.url, a.published_at,
+            "WITH top AS (
+                SELECT articles_fts.rowid AS id, bm25(articles_fts, 5.0, 1.0) AS rank
+                FROM articles_fts
+                JOIN articles a ON a.id = articles_fts.rowid
+                WHERE articles_fts MATCH ?1 AND articles_fts.rowid > ?2 AND articles_fts.rowid < ?6
+                  AND a.published_at >= ?3
+                  AND (?4 IS NULL OR EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id AND t.topic_id = ?4))
+                  AND {visible}
+                ORDER BY {order_by} LIMIT ?5)
+             SELECT a.id, a.title, a.url, a.published_at,
                     {source} AS source,
                     snippet(articles_fts, 1, '**', '**', '…', 24) AS snippet,
-                    bm25(articles_fts, 5.0, 1.0) AS rank
-             FROM articles_fts
-             JOIN articles a ON a.id = articles_fts.rowid
+                    top.rank AS rank
+             FROM top
+             JOIN articles_fts ON articles_fts.rowid = top.id
+             JOIN articles a ON a.id = top.id
              JOIN sources s ON s.id = a.source_id
-             WHERE articles_fts MATCH ?1 AND articles_fts.rowid > ?2 AND articles_fts.rowid < ?6
-               AND a.published_at >= ?3
-               AND (?4 IS NULL OR EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id AND t.topic_id = ?4))
-               AND {visible}
-             ORDER BY {order_by} LIMIT ?5",
+             WHERE articles_fts MATCH ?1
+             ORDER BY {outer_order}",
             source = visible_source_name(7),
             visible = article_visible(7),
         )))
