@@ -255,7 +255,10 @@ impl Scheduler {
         let items = edition.digest().items.len() as i64;
         let content = PostContent::Digest(edition);
         let store = &self.app.store;
-        match self.post_claimed(sink.as_ref(), &sub, &item, claim, content, now).await? {
+        match self
+            .post_claimed(sink.as_ref(), &sub, &item, claim, content, now)
+            .await?
+        {
             Sent::Posted(message_ids) => {
                 let mut batch = unrecorded.lock().await;
                 if batch.sent.is_empty() {

@@ -25,7 +25,9 @@ use sqlx::{Row, SqlitePool};
 use crate::config::DatabaseSettings;
 
 pub use articles::{InsertOutcome, StoredArticle};
-pub use delivery::{DeliveryCounts, DeliveryStart, DigestSent, NewEdition, NewSubscription, ServerSettings, SubscriptionRow};
+pub use delivery::{
+    DeliveryCounts, DeliveryStart, DigestSent, NewEdition, NewSubscription, ServerSettings, SubscriptionRow,
+};
 pub use digest::{LEAD_CHARS, StoreCounts, WindowArticle};
 pub use llm::{CachedAnswer, LlmUsage, UsageDelta};
 pub use retention::{RetentionCutoffs, RetentionReport};

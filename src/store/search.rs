@@ -25,41 +25,47 @@ pub struct SearchHit {
 /// "quoted phrase" becomes a quoted string, and all must match. Returns `None` when nothing
 /// searchable is left.
 pub fn fts_query(input: &str) -> Option<String> {
+    let quoted: Vec<String> = query_terms(input)
+        .into_iter()
+        .map(|t| format!("\"{}\"", t.trim().replace('"', "\"\"")))
+        .collect();
+    (!quoted.is_empty()).then(|| quoted.join(" "))
+}
+
+/// The words and quoted phrases of a query, lower-cased (FTS5 folds case anyway), without
+/// those that hold nothing searchable.
+fn query_terms(input: &str) -> Vec<String> {
     let mut terms = Vec::new();
     let mut rest = input.trim();
     while !rest.is_empty() {
         if let Some(after_quote) = rest.strip_prefix('"') {
             let end = after_quote.find('"').unwrap_or(after_quote.len());
-            terms.push(after_quote[..end].to_string());
+            terms.push(after_quote[..end].to_lowercase());
             rest = after_quote.get(end + 1..).unwrap_or("").trim_start();
         } else {
             let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            terms.push(rest[..end].to_string());
+            terms.push(rest[..end].to_lowercase());
             rest = rest[end..].trim_start();
         }
     }
-    let quoted: Vec<String> = terms
-        .into_iter()
-        .map(|t| t.trim().to_string())
-        .filter(|t| t.chars().any(char::is_alphanumeric))
-        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-        .collect();
-    (!quoted.is_empty()).then(|| quoted.join(" "))
+    terms.retain(|t| t.chars().any(char::is_alphanumeric));
+    terms.iter_mut().for_each(|t| *t = t.trim().to_string());
+    terms
 }
 
-/// Searches rank (bm25) within the newest this-many articles: news searches are mostly about
-/// recent stories, and ranking every match of a common word in a million articles costs
-/// hundreds of milliseconds. When the newest articles give too few hits, older matches follow,
-/// newest first, which SQLite reads in rowid order and stops at the limit instead of ranking
-/// every match.
+/// The newest this-many articles are searched first: news searches are mostly about recent
+/// stories. When they give too few hits, older matches follow, newest first.
 const RECENT_TIER: i64 = 20_000;
 
-/// How a tier orders its matches.
-#[derive(Clone, Copy)]
-enum Order {
-    Rank,
-    Newest,
-}
+/// Matches of the recent tier looked at to choose the best `limit`.
+const CANDIDATES: u32 = 50;
+
+// Why no bm25: FTS5's bm25 needs each phrase's document frequency over the whole index, and
+// for a phrase of common words ("on it is") finding it means matching the phrase in every
+// article — 150–250 ms at a million articles, whatever the rowid range. Matching newest first
+// in a rowid range stops after a few rows (under 10 ms). So a tier's matches come newest
+// first, and the recent tier's candidates are ordered by a cheap, explainable relevance:
+// stories whose title holds every searched term first, then the newest.
 
 impl Store {
     /// Articles of global sources matching `query`, best first; `since` limits by
@@ -86,29 +92,44 @@ impl Store {
         let Some(fts) = fts_query(query) else {
             return Ok(Vec::new());
         };
+        let terms = query_terms(query);
         let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM articles")
             .fetch_one(&self.pool)
             .await?;
-        let boundary = newest.unwrap_or(0) - RECENT_TIER;
-        if boundary <= 0 {
-            return self
-                .search_tier(&fts, since, topic_id, scope, (0, i64::MAX), Order::Rank, limit)
-                .await;
-        }
+        let boundary = (newest.unwrap_or(0) - RECENT_TIER).max(0);
         let mut hits = self
-            .search_tier(&fts, since, topic_id, scope, (boundary, i64::MAX), Order::Rank, limit)
+            .search_tier(
+                &fts,
+                since,
+                topic_id,
+                scope,
+                (boundary, i64::MAX),
+                CANDIDATES.max(limit),
+            )
             .await?;
+        for hit in &mut hits {
+            let title = hit.title.to_lowercase();
+            // Lower is better, as bm25 reads: -2 for a title that names every term.
+            hit.rank = if terms.iter().all(|t| title.contains(t.as_str())) {
+                -2.0
+            } else {
+                -1.0
+            };
+        }
+        // Stable: the newest first within each relevance.
+        hits.sort_by(|a, b| a.rank.total_cmp(&b.rank));
+        hits.truncate(limit as usize);
         let missing = limit.saturating_sub(hits.len() as u32);
-        if missing > 0 {
+        if missing > 0 && boundary > 0 {
             let older = self
-                .search_tier(&fts, since, topic_id, scope, (0, boundary + 1), Order::Newest, missing)
+                .search_tier(&fts, since, topic_id, scope, (0, boundary + 1), missing)
                 .await?;
             hits.extend(older);
         }
         Ok(hits)
     }
 
-    /// Matches with `ids.0 < rowid < ids.1`.
+    /// Up to `limit` matches with `ids.0 < rowid < ids.1`, newest first.
     #[allow(clippy::too_many_arguments)]
     async fn search_tier(
         &self,
@@ -117,37 +138,30 @@ impl Store {
         topic_id: Option<i64>,
         scope: &str,
         ids: (i64, i64),
-        order: Order,
         limit: u32,
     ) -> Result<Vec<SearchHit>, StoreError> {
-        let (order_by, outer_order) = match order {
-            Order::Rank => ("rank", "top.rank"),
-            Order::Newest => ("articles_fts.rowid DESC", "top.id DESC"),
-        };
-        // Two steps: the inner query ranks the tier's matches and keeps `limit` ids; only
-        // those get a snippet and a source name. In one step SQLite computes every result
-        // column of every match before sorting, and a snippet re-reads the article's text:
-        // for a common word that was thousands of snippets to show ten.
+        // Two steps: the inner query walks the tier's matches newest first and keeps `limit`
+        // ids; only those get a snippet (which re-reads the article's text) and a source name.
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "WITH top AS (
-                SELECT articles_fts.rowid AS id, bm25(articles_fts, 5.0, 1.0) AS rank
+                SELECT articles_fts.rowid AS id
                 FROM articles_fts
                 JOIN articles a ON a.id = articles_fts.rowid
                 WHERE articles_fts MATCH ?1 AND articles_fts.rowid > ?2 AND articles_fts.rowid < ?6
                   AND a.published_at >= ?3
                   AND (?4 IS NULL OR EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id AND t.topic_id = ?4))
                   AND {visible}
-                ORDER BY {order_by} LIMIT ?5)
+                ORDER BY articles_fts.rowid DESC LIMIT ?5)
              SELECT a.id, a.title, a.url, a.published_at,
                     {source} AS source,
                     snippet(articles_fts, 1, '**', '**', '…', 24) AS snippet,
-                    top.rank AS rank
+                    -1.0 AS rank
              FROM top
              JOIN articles_fts ON articles_fts.rowid = top.id
              JOIN articles a ON a.id = top.id
              JOIN sources s ON s.id = a.source_id
              WHERE articles_fts MATCH ?1
-             ORDER BY {outer_order}",
+             ORDER BY top.id DESC",
             source = visible_source_name(7),
             visible = article_visible(7),
         )))
