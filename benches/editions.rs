@@ -40,12 +40,12 @@ use newsdesk::chat::{ChatSink, Post, PostContent, SinkError, Sinks};
 use newsdesk::clock::Clock;
 use newsdesk::config::{Secret, Settings};
 use newsdesk::digest::render;
-use newsdesk::domain::{Article, Platform, SourceKind};
+use newsdesk::domain::{Article, Platform};
 use newsdesk::editor::DigestRequest;
 use newsdesk::metrics::Metrics;
 use newsdesk::ops::Health;
 use newsdesk::scheduler::Scheduler;
-use newsdesk::store::{NewSource, NewSubscription};
+use newsdesk::store::NewSubscription;
 use tokio::sync::watch;
 use tracing_subscriber::layer::SubscriberExt as _;
 
@@ -73,14 +73,6 @@ const TOPICS: [&str; 13] = [
 const ZONES: [&str; 5] = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Asia/Kolkata"];
 const FIRST_CHANNEL: u64 = 1_187_400_000_001_000_000;
 
-fn env_count(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.replace('_', "").parse::<usize>().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(default)
-}
-
 fn main() {
     let composes = Arc::new(AtomicUsize::new(0));
     let subscriber = tracing_subscriber::registry().with(tracing_subscriber::Layer::with_filter(
@@ -88,9 +80,9 @@ fn main() {
         tracing_subscriber::filter::Targets::new().with_target("newsdesk::editor", tracing::Level::DEBUG),
     ));
     tracing::subscriber::set_global_default(subscriber).expect("subscriber");
-    let channels = env_count("EDITIONS_CHANNELS", 10_000);
-    let discord_channels = env_count("EDITIONS_DISCORD_CHANNELS", 1_000);
-    let latency = Duration::from_millis(env_count("EDITIONS_LATENCY_MS", 40) as u64);
+    let channels = common::env_count("EDITIONS_CHANNELS", 10_000);
+    let discord_channels = common::env_count("EDITIONS_DISCORD_CHANNELS", 1_000);
+    let latency = Duration::from_millis(common::env_count("EDITIONS_LATENCY_MS", 40) as u64);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -168,14 +160,7 @@ async fn prepare(pool: &[Article], channels: usize, now: DateTime<Utc>) -> Setup
         .expect("a whole minute");
 
     let mut ids = Vec::new();
-    for s in 0..SOURCES {
-        let new = NewSource {
-            url: format!("https://source{s}.example/feed.xml"),
-            kind: SourceKind::Feed,
-            title: Some(format!("Source {s}")),
-            added_by: None,
-        };
-        let source_id = app.store.add_source(&new, slot).await.expect("source").expect("new").id;
+    for (s, source_id) in common::add_sources(&app, SOURCES, slot).await.into_iter().enumerate() {
         let per_source = ARTICLES / SOURCES + usize::from(s < ARTICLES % SOURCES);
         let batch: Vec<Article> = (0..per_source)
             .map(|k| {

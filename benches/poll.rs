@@ -27,21 +27,14 @@ use newsdesk::store::NewSource;
 
 /// Feeds polled (`POLL_FEEDS`).
 fn feeds() -> usize {
-    env_count("POLL_FEEDS", 10_000)
+    common::env_count("POLL_FEEDS", 10_000)
 }
 
 /// Loopback addresses the feeds are spread over (`POLL_HOSTS`, at most 250).
 fn hosts() -> usize {
-    env_count("POLL_HOSTS", 100).min(250)
+    common::env_count("POLL_HOSTS", 100).min(250)
 }
 
-fn env_count(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.replace('_', "").parse::<usize>().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(default)
-}
 const ITEMS_PER_FEED: usize = 20;
 const SERVER_ENV: &str = "NEWSDESK_BENCH_FEED_SERVER";
 

@@ -16,26 +16,18 @@ use newsdesk::app::App;
 use newsdesk::chat::Sinks;
 use newsdesk::clock::Clock;
 use newsdesk::config::{RetentionSettings, Settings};
-use newsdesk::domain::{Article, SourceKind};
+use newsdesk::domain::Article;
 use newsdesk::metrics::Metrics;
 use newsdesk::ops::Health;
 use newsdesk::scheduler::Scheduler;
-use newsdesk::store::{NewEdition, NewSource, NewSubscription};
+use newsdesk::store::{NewEdition, NewSubscription};
 
 const SOURCES: usize = 90;
 const SUBSCRIPTIONS: usize = 100;
 
-fn env_count(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.replace('_', "").parse::<usize>().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(default)
-}
-
 fn main() {
-    let days = env_count("RETENTION_DAYS", 180);
-    let per_day = env_count("RETENTION_PER_DAY", 2_000);
+    let days = common::env_count("RETENTION_DAYS", 180);
+    let per_day = common::env_count("RETENTION_PER_DAY", 2_000);
     let pool = common::corpus_articles();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -83,23 +75,7 @@ async fn simulate(
     settings.retention = retention;
     let app = App::build(settings).await.expect("app");
     let start: DateTime<Utc> = Utc::now() - Duration::days(days as i64 + 1);
-    let mut sources = Vec::new();
-    for s in 0..SOURCES {
-        let new = NewSource {
-            url: format!("https://source{s}.example/feed.xml"),
-            kind: SourceKind::Feed,
-            title: Some(format!("Source {s}")),
-            added_by: None,
-        };
-        sources.push(
-            app.store
-                .add_source(&new, start)
-                .await
-                .expect("source")
-                .expect("new")
-                .id,
-        );
-    }
+    let sources = common::add_sources(&app, SOURCES, start).await;
     let mut subscriptions = Vec::new();
     for i in 0..SUBSCRIPTIONS {
         let new = NewSubscription {

@@ -106,3 +106,28 @@ pub fn cpu_time() -> std::time::Duration {
     let total = ticks(11) + ticks(12);
     std::time::Duration::from_millis(total * 10)
 }
+
+/// A positive count from the environment (`_` separators allowed), else `default`.
+pub fn env_count(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.replace('_', "").parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(default)
+}
+
+/// `count` global feed sources `https://source<N>.example/feed.xml` titled "Source <N>";
+/// their ids in order.
+pub async fn add_sources(app: &newsdesk::app::App, count: usize, at: chrono::DateTime<chrono::Utc>) -> Vec<i64> {
+    let mut ids = Vec::with_capacity(count);
+    for s in 0..count {
+        let new = newsdesk::store::NewSource {
+            url: format!("https://source{s}.example/feed.xml"),
+            kind: newsdesk::domain::SourceKind::Feed,
+            title: Some(format!("Source {s}")),
+            added_by: None,
+        };
+        ids.push(app.store.add_source(&new, at).await.expect("source").expect("new").id);
+    }
+    ids
+}

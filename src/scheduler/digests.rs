@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use tokio::sync::watch;
 
-use super::{DeliveryReport, MAX_ATTEMPTS, Outcome, Scheduler, SchedulerError, Sent, nonce_for};
+use super::{DeliveryReport, MAX_ATTEMPTS, Outcome, Scheduler, SchedulerError, Sent, distinct, nonce_for};
 use crate::chat::PostContent;
 use crate::digest::edition::Edition;
 use crate::domain::Schedule;
@@ -103,14 +103,7 @@ impl Scheduler {
                 .last_run_at
                 .unwrap_or_else(|| schedule.previous_at_or_before(slot - chrono::Duration::seconds(1), tz));
             let hours = ((slot - period_start).num_minutes() + 59) / 60;
-            let mode = match modes.get(&sub.scope) {
-                Some(mode) => *mode,
-                None => {
-                    let mode = self.app.editor.editor_mode(&sub.scope, now).await?;
-                    modes.insert(sub.scope.clone(), mode);
-                    mode
-                }
-            };
+            let mode = self.mode_for(&mut modes, &sub.scope, now).await?;
             let key = EditionKey {
                 audience: audiences.of(&sub.scope).to_string(),
                 topic: sub.topic.clone(),
@@ -148,9 +141,7 @@ impl Scheduler {
                 }
             };
             self.metrics.edition_composed(members.len());
-            let mut scopes: Vec<&str> = members.iter().map(|m| m.sub.scope.as_str()).collect();
-            scopes.sort_unstable();
-            scopes.dedup();
+            let scopes = distinct(members.iter().map(|m| m.sub.scope.as_str()));
             self.app.editor.charge_scopes(&scopes, &spent, now).await?;
             if digest.items.is_empty() {
                 tracing::info!(topic = %key.topic, subscriptions = members.len(), "nothing above the threshold; no digest");

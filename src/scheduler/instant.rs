@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
-use super::{DeliveryReport, Outcome, Scheduler, SchedulerError, nonce_for};
+use super::{DeliveryReport, Outcome, Scheduler, SchedulerError, distinct, nonce_for};
 use crate::chat::PostContent;
 use crate::digest::{Digest, DigestItem};
 use crate::editor::{DigestRequest, EditorMode};
@@ -88,14 +88,7 @@ impl Scheduler {
             if latest.is_none() {
                 continue;
             }
-            let mode = match modes.get(&sub.scope) {
-                Some(mode) => *mode,
-                None => {
-                    let mode = self.app.editor.editor_mode(&sub.scope, now).await?;
-                    modes.insert(sub.scope.clone(), mode);
-                    mode
-                }
-            };
+            let mode = self.mode_for(&mut modes, &sub.scope, now).await?;
             let key = InstantKey {
                 audience: audiences.of(&sub.scope).to_string(),
                 topic: sub.topic.clone(),
@@ -131,9 +124,7 @@ impl Scheduler {
                 }
             };
             self.metrics.edition_composed(members.len());
-            let mut scopes: Vec<&str> = members.iter().map(|m| m.sub.scope.as_str()).collect();
-            scopes.sort_unstable();
-            scopes.dedup();
+            let scopes = distinct(members.iter().map(|m| m.sub.scope.as_str()));
             self.app.editor.charge_scopes(&scopes, &spent, now).await?;
             let digest = Arc::new(digest);
             let mut oldest_first: Vec<usize> = (0..digest.items.len()).collect();

@@ -279,6 +279,21 @@ impl Scheduler {
         }
     }
 
+    /// How editions for `scope` may use the model in this pass (asked once per scope).
+    async fn mode_for(
+        &self,
+        modes: &mut std::collections::HashMap<String, crate::editor::EditorMode>,
+        scope: &str,
+        now: DateTime<Utc>,
+    ) -> Result<crate::editor::EditorMode, SchedulerError> {
+        if let Some(mode) = modes.get(scope) {
+            return Ok(*mode);
+        }
+        let mode = self.app.editor.editor_mode(scope, now).await?;
+        modes.insert(scope.to_string(), mode);
+        Ok(mode)
+    }
+
     /// The sink of the adapter serving the subscription's platform, when it is running.
     fn sink_for(&self, sub: &SubscriptionRow) -> Option<&Arc<dyn crate::chat::ChatSink>> {
         Platform::parse(&sub.platform).and_then(|platform| self.sinks.get(platform))
@@ -373,6 +388,14 @@ impl Scheduler {
             }
         }
     }
+}
+
+/// Each scope once, sorted: the servers an edition is charged to.
+fn distinct<'a>(scopes: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut scopes: Vec<&str> = scopes.collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    scopes
 }
 
 fn failure_reason(err: &SinkError) -> &'static str {
