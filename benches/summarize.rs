@@ -25,7 +25,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use newsdesk::eval::dataset::{self, Candidate};
-use newsdesk::eval::{EvalPair, Rouge, RougeScores, lead, lead1};
+use newsdesk::eval::{EvalPair, Half, Rouge, RougeScores, lead, lead1};
 use newsdesk::pipeline::summarize::{Document, Extractive, Summary};
 use newsdesk::pipeline::{glossary, keywords};
 use newsdesk::text::sentences;
@@ -109,6 +109,7 @@ fn main() {
         mean_words(&rouge, pairs.iter().map(|p| p.reference.as_str()))
     );
 
+    print_by_half(&pairs, &lead1_sys, &tldr_sys, sumy_sys.as_ref());
     print_by_source(&pairs, &lead1_sys, &tldr_sys, sumy_sys.as_ref());
     print_paired(&lead1_sys, &tldr_sys);
     if let Some(sumy_sys) = &sumy_sys {
@@ -196,6 +197,39 @@ fn print_row(system: &System, rouge: &Rouge) {
         rl,
         mean_words(rouge, system.outputs.iter().map(String::as_str))
     );
+}
+
+/// The two halves of the set side by side: rules and weights are tuned on the first, and
+/// only the second says whether they hold on text they were not tuned on.
+fn print_by_half(pairs: &[&EvalPair], lead1: &System, tldr: &System, sumy: Option<&System>) {
+    println!();
+    println!("by half (tune on the first, judge on the second), R-1 / R-2 / R-L F1 x100");
+    println!(
+        "{:<9} {:>3}  {:<20} {:<20} {:<20}",
+        "half", "n", "LEAD-1", "TL;DR", "TL;DR - LEAD-1"
+    );
+    for half in [Half::Tuning, Half::HeldOut] {
+        let idx: Vec<usize> = (0..pairs.len()).filter(|&i| pairs[i].half() == half).collect();
+        let mean_of = |s: &System| {
+            let picked: Vec<RougeScores> = idx.iter().map(|&i| s.scores[i]).collect();
+            means(&picked)
+        };
+        let (l1, l2, ll) = mean_of(lead1);
+        let (t1, t2, tl) = mean_of(tldr);
+        let mut line = format!(
+            "{:<9} {:>3}  {:<20} {:<20} {:<20}",
+            half.name(),
+            idx.len(),
+            format!("{l1:5.1} /{l2:5.1} /{ll:5.1}"),
+            format!("{t1:5.1} /{t2:5.1} /{tl:5.1}"),
+            format!("{:+5.1} /{:+5.1} /{:+5.1}", t1 - l1, t2 - l2, tl - ll),
+        );
+        if let Some(sumy) = sumy {
+            let (a, b, c) = mean_of(sumy);
+            let _ = write!(line, " LexRank {a:5.1} /{b:5.1} /{c:5.1}");
+        }
+        println!("{line}");
+    }
 }
 
 fn print_by_source(pairs: &[&EvalPair], lead1: &System, tldr: &System, sumy: Option<&System>) {

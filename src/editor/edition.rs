@@ -15,7 +15,7 @@ use crate::llm::tasks::{HighlightItem, Rubric, RubricCandidate, SegmentText};
 use crate::llm::{LlmSummarizer, Spent, merge_summary};
 use crate::pipeline::podcast::{EpisodeSummary, TopicSegment, summarize_episode};
 use crate::pipeline::score::Score;
-use crate::pipeline::summarize::{Document, Extractive, Summarizer as _, Summary};
+use crate::pipeline::summarize::{ArticleRef, Document, Extractive, Summarizer as _, Summary, or_lead_on_panic};
 use crate::store::{StoreCounts, StoreError, TopicRow};
 
 /// What a digest is asked for.
@@ -247,7 +247,15 @@ impl Editor {
         for story in &selection.picked {
             let candidate = &candidates[story.lead];
             let text = texts.get(&candidate.id).map_or(candidate.lead.as_str(), String::as_str);
-            let (summary, cost) = self.summarize_article(llm, candidate, text, now).await?;
+            // One article's panic (a parser bug on odd input) must not cost the whole digest.
+            let article = ArticleRef {
+                id: candidate.id,
+                title: &candidate.title,
+                url: candidate.url.as_deref(),
+                lead: &candidate.lead,
+            };
+            let work = self.summarize_article(llm, candidate, text, now);
+            let (summary, cost) = or_lead_on_panic(article, work, |lead| Ok((lead, Spent::default()))).await?;
             spent.add(cost);
             summaries.push(summary);
         }

@@ -5,5 +5,5 @@
 pub mod dataset;
 pub mod rouge;
 
-pub use dataset::{EvalPair, ReferenceKind, lead, lead1};
+pub use dataset::{EvalPair, Half, ReferenceKind, half_of, lead, lead1};
 pub use rouge::{Prf, Rouge, RougeScores};

@@ -411,7 +411,17 @@ impl TextSink {
             } else if b.is_ascii_whitespace() {
                 self.flush_run(&s[run..i]);
                 self.space = true;
-                i += 1;
+                let ws_end = i + bytes[i..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+                // Text that carries its own layout (plain-text bodies, lists typed as lines
+                // inside a paragraph) keeps a line break where a blank line or a bullet
+                // starts one, so the lines are not run together into one sentence.
+                if bytes[i..ws_end].contains(&b'\n')
+                    && (bytes[i..ws_end].iter().filter(|&&b| b == b'\n').count() >= 2
+                        || crate::text::sentences::starts_list_item(&s[ws_end..]))
+                {
+                    self.newlines = self.newlines.max(1);
+                }
+                i = ws_end;
                 run = i;
             } else if b == b'&' && decode {
                 match decode_entity(&s[i..]) {
@@ -535,6 +545,23 @@ impl TextSink {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_typed_as_a_list_or_paragraphs_keep_their_breaks() {
+        assert_eq!(
+            html_to_text("<p>Launch notes\n- DeepSeek released V4\n- V4 trails GPT-5 in single prompts</p>"),
+            "Launch notes\n- DeepSeek released V4\n- V4 trails GPT-5 in single prompts"
+        );
+        assert_eq!(
+            plain_text("First paragraph\n\nSecond paragraph"),
+            "First paragraph\nSecond paragraph"
+        );
+        // Hard-wrapped prose still reads as one paragraph.
+        assert_eq!(
+            html_to_text("<p>one line\nwrapped here - and on</p>"),
+            "one line wrapped here - and on"
+        );
+    }
 
     #[test]
     fn paragraphs_lists_and_breaks() {

@@ -125,6 +125,10 @@ fn closers_end(text: &str, from: usize) -> usize {
 /// Decides whether the terminal punctuation at `term..run_end` ends the sentence, given the
 /// text after the whitespace that follows it.
 fn is_boundary(text: &str, start: usize, term: usize, run_end: usize, rest: &str) -> bool {
+    // A list item run into the sentence before it ("…Opus 4.6. - On March 26, …").
+    if starts_list_item(rest) {
+        return true;
+    }
     let Some(next) = next_word(rest) else {
         return false;
     };
@@ -236,6 +240,16 @@ fn is_glued_boundary(text: &str, start: usize, term: usize, run_end: usize, end:
         Some(lower) => !is_title_abbreviation(lower) && !is_terminal_abbreviation(lower),
         None => true,
     }
+}
+
+/// True when `rest` opens with a bullet ("- ", "• ", "* ") followed by a capital or a digit:
+/// a list item, not a dash or an operator inside the sentence.
+pub fn starts_list_item(rest: &str) -> bool {
+    ["- ", "• ", "* ", "· ", "▪ ", "► ", "– "].iter().any(|marker| {
+        rest.strip_prefix(marker)
+            .and_then(|item| item.trim_start().chars().next())
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    })
 }
 
 /// The first word after whitespace, skipping opening quotes and brackets.
@@ -459,6 +473,20 @@ fn is_soft_wrap(text: &str, line_start: usize, nl: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_item_after_a_full_stop_starts_a_sentence() {
+        assert_eq!(
+            split("This impacted Sonnet 4.6 and Opus 4.6. - On March 26, we rolled back. • The fix shipped."),
+            vec![
+                "This impacted Sonnet 4.6 and Opus 4.6.",
+                "- On March 26, we rolled back.",
+                "• The fix shipped."
+            ]
+        );
+        assert!(starts_list_item("- On March 26") && starts_list_item("• 3 bugs"));
+        assert!(!starts_list_item("- not a list item") && !starts_list_item("-5 degrees"));
+    }
 
     #[test]
     fn table() {

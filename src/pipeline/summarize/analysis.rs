@@ -16,12 +16,10 @@ pub(super) struct Tuning {
     pub(super) finding: f32,
     /// TL;DR penalty for sentences that open with a back-reference.
     pub(super) dangling: f32,
-    /// TL;DR penalty for sentences that end with a colon (they introduce, not state).
-    pub(super) colon: f32,
-    /// TL;DR penalty for an editor's note.
-    pub(super) meta: f32,
     /// A TL;DR longer than this is cut at a clause boundary if it has one.
     pub(super) tldr_target_words: usize,
+    /// How much more than the lead a later sentence must score to become the TL;DR.
+    pub(super) departure: f32,
 }
 
 pub(super) const TUNING: Tuning = Tuning {
@@ -31,9 +29,8 @@ pub(super) const TUNING: Tuning = Tuning {
     title: 0.4,
     finding: 0.75,
     dangling: 0.35,
-    colon: 0.8,
-    meta: 0.4,
     tldr_target_words: TLDR_MAX_WORDS,
+    departure: 0.0,
 };
 
 /// One usable sentence with its features.
@@ -58,7 +55,6 @@ pub(super) struct Sentence {
     pub(super) question: bool,
     /// Ends with ":" (introduces a list) or was cut off ("[…]").
     pub(super) incomplete: bool,
-    pub(super) ends_colon: bool,
     /// An editor's note about the piece rather than the story.
     pub(super) meta: bool,
     /// Opens with a word that points back ("This", "It", "However").
@@ -253,52 +249,6 @@ impl Analysis {
         }
     }
 
-    /// The best one-sentence summary: the top candidate after TL;DR-specific penalties,
-    /// compressed and cut to [`TLDR_MAX_WORDS`].
-    pub(super) fn pick_tldr(&self) -> Option<TldrPick> {
-        let mut ranked: Vec<(f32, usize)> = self
-            .candidates
-            .iter()
-            .map(|&i| {
-                let s = &self.sentences[i];
-                let t = &self.tuning;
-                let mut score = s.score;
-                if s.dangling {
-                    score -= t.dangling;
-                }
-                if s.finding {
-                    score += t.finding;
-                }
-                if s.ends_colon {
-                    score -= t.colon;
-                }
-                if s.meta {
-                    score -= t.meta;
-                }
-                if s.fragment {
-                    score -= 0.6;
-                }
-                if s.words < 6 {
-                    score -= 0.5;
-                }
-                (score, i)
-            })
-            .collect();
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let best = ranked.first()?.1;
-        for &(_, i) in ranked.iter().take(4) {
-            let compressed = compress(&self.sentences[i].text, true);
-            let target = self.tuning.tldr_target_words.min(TLDR_MAX_WORDS);
-            if let Some(text) = shorten(&compressed, target).or_else(|| shorten(&compressed, TLDR_MAX_WORDS)) {
-                return Some(TldrPick { index: i, text });
-            }
-        }
-        Some(TldrPick {
-            index: best,
-            text: hard_cut(&compress(&self.sentences[best].text, true), TLDR_MAX_WORDS),
-        })
-    }
-
     /// 2–4 sentences in document order, without the TL;DR's own sentence where the text has
     /// enough others, without near-repeats, and without a sentence that opens with "It" or
     /// "However" unless the one before it is also in.
@@ -374,6 +324,14 @@ impl Analysis {
                 !s.question && !s.incomplete && !s.fragment && s.words >= 4
             })
             .collect();
+        // A bullet stands alone: "This impacted Opus 4.6." says nothing without the line
+        // before it, so such sentences go when enough others are left.
+        let standalone: Vec<usize> = usable
+            .iter()
+            .copied()
+            .filter(|&i| !needs_antecedent(&self.sentences[i].text) && !opens_with_connective(&self.sentences[i].text))
+            .collect();
+        let usable = if standalone.len() >= 3 { standalone } else { usable };
         let want = (3 + usable.len() / 8).min(6);
         let pool: Vec<usize> = if usable.len() > want {
             usable.iter().copied().filter(|&i| i != tldr).collect()
@@ -427,7 +385,7 @@ impl Analysis {
         chosen
             .into_iter()
             .map(|i| {
-                let text = compress(&self.sentences[i].text, false);
+                let text = as_prose(&compress(&self.sentences[i].text, false));
                 shorten(&text, BULLET_MAX_WORDS).unwrap_or_else(|| hard_cut(&text, BULLET_MAX_WORDS))
             })
             .collect()

@@ -21,6 +21,12 @@ pub(super) fn prepare_sentence(raw: &str) -> Option<Sentence> {
         text = capitalize_first(rest);
         lower = text.to_ascii_lowercase();
     }
+    if let Some(rest) = after_byline(&text)
+        && word_count(rest) >= 4
+    {
+        text = capitalize_first(rest);
+        lower = text.to_ascii_lowercase();
+    }
     if let Some(rest) = after_dateline(&text)
         && word_count(rest) >= 4
     {
@@ -47,7 +53,6 @@ pub(super) fn prepare_sentence(raw: &str) -> Option<Sentence> {
         centrality: 0.0,
         question: last == '?' || last == '？',
         incomplete: incomplete_marker || last == ':',
-        ends_colon: last == ':',
         meta,
         dangling: features.dangling,
         chatter: features.chatter,
@@ -75,17 +80,10 @@ pub(super) fn strip_label(text: &str) -> Option<(&str, bool)> {
             return Some((rest.trim_start(), true));
         }
     }
-    // "Updated 11/28/17:", "Update (Nov 28):", "UPDATE:": the update is usually the news.
-    let head = &text[..text.floor_char_boundary(32)];
-    if let Some(colon) = head.find(':') {
-        let label = head[..colon].to_ascii_lowercase();
-        let rest = text[colon + 1..].trim_start();
-        if (label.starts_with("update") || label.starts_with("correction"))
-            && label.split_whitespace().count() <= 4
-            && !rest.is_empty()
-        {
-            return Some((rest, false));
-        }
+    // "Updated 11/28/17:", "Update (Nov 28):", "UPDATE 2:", "Summary:", "TL;DR —": the
+    // label goes, the news after it stays.
+    if let Some(rest) = after_news_label(text) {
+        return Some((rest, false));
     }
     for label in [
         "Background",
@@ -111,6 +109,72 @@ pub(super) fn strip_label(text: &str) -> Option<(&str, bool)> {
         }
     }
     None
+}
+
+/// Labels that open a sentence without being part of it. Matched in lower case, before a
+/// ":" or a dash; "update" and "correction" also with a date or number after them.
+const NEWS_LABELS: &[&str] = &[
+    "summary",
+    "tl;dr",
+    "tldr",
+    "tl dr",
+    "tl;dr version",
+    "the short version",
+    "in short",
+    "in brief",
+    "brief",
+    "the gist",
+    "gist",
+    "key takeaway",
+    "key takeaways",
+    "takeaway",
+    "takeaways",
+    "bottom line",
+    "the bottom line",
+    "the big picture",
+    "big picture",
+    "quick take",
+    "breaking",
+    "breaking news",
+    "just in",
+    "exclusive",
+    "scoop",
+    "analysis",
+    "opinion",
+    "commentary",
+    "news",
+    "announcement",
+    "press release",
+    "overview",
+    "abstract",
+    "the news",
+    "what happened",
+    "the story",
+];
+
+/// The text after a label such as "Summary:", "TL;DR —" or "UPDATE 2 (Nov 28):", when the
+/// sentence opens with one and something is left after it.
+pub(super) fn after_news_label(text: &str) -> Option<&str> {
+    let head = &text[..text.floor_char_boundary(40)];
+    let (label_end, rest_start) = head.char_indices().find_map(|(i, c)| match c {
+        ':' => Some((i, i + 1)),
+        '—' | '–' | '|' => Some((i, i + c.len_utf8())),
+        '-' if head[i + 1..].starts_with(' ') && head[..i].ends_with(' ') => Some((i, i + 1)),
+        _ => None,
+    })?;
+    let label = head[..label_end]
+        .trim()
+        .trim_matches(['*', '_', '#', '[', ']', '(', ')'])
+        .trim()
+        .to_lowercase()
+        .replace('’', "'");
+    let rest = text[rest_start..].trim_start_matches(['*', '_']).trim_start();
+    if rest.is_empty() || label.is_empty() {
+        return None;
+    }
+    let dated = |prefix: &str| label.starts_with(prefix) && label.split_whitespace().count() <= 4;
+    let known = NEWS_LABELS.contains(&label.as_str()) || dated("update") || dated("correction");
+    known.then_some(rest)
 }
 
 /// An editor's note about the piece itself ("We have updated this post…").
@@ -148,6 +212,23 @@ pub(super) fn repair_artefacts(text: &str) -> std::borrow::Cow<'_, str> {
         out = std::borrow::Cow::Owned(re.replace_all(&out, "\n").into_owned());
     }
     out
+}
+
+/// The text after a byline or a date set off by a separator ("By Jane Doe | ",
+/// "March 3, 2026 — "), if the sentence opens with one.
+pub(super) fn after_byline(text: &str) -> Option<&str> {
+    // Both patterns are anchored and open with an ASCII letter or digit.
+    if !text.as_bytes().first()?.is_ascii_alphanumeric() {
+        return None;
+    }
+    [BYLINE.as_ref(), DATE_DATELINE.as_ref()]
+        .into_iter()
+        .flatten()
+        .find_map(|re| {
+            re.captures(text)
+                .and_then(|caps| caps.get(1))
+                .map(|m| &text[m.start()..])
+        })
 }
 
 /// The text after a wire dateline ("LONDON (Reuters) — "), if it opens with one.

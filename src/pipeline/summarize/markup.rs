@@ -233,3 +233,20 @@ pub(super) fn word_count(text: &str) -> usize {
 pub(super) fn prefix(text: &str, max: usize) -> &str {
     &text[..text.floor_char_boundary(max)]
 }
+
+/// A sentence ready to sit in prose: no list marker, and a full stop where the source line
+/// had none (a list item, a heading-like line) or ended on ",", ";" or ":".
+pub(super) fn as_prose(sentence: &str) -> String {
+    let text = strip_list_marker(sentence.trim()).trim_end();
+    let core = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*', '_']);
+    match core.chars().next_back() {
+        None => String::new(),
+        Some('.' | '!' | '?' | '…' | '。' | '！' | '？') => text.to_string(),
+        Some(',' | ';' | ':' | '—' | '–' | '-') if core.len() == text.len() => {
+            format!("{}.", text.trim_end_matches([',', ';', ':', '—', '–', '-', ' ']))
+        }
+        Some(_) if core.len() == text.len() => format!("{text}."),
+        // A closing quote or bracket after an unpunctuated end: the stop goes outside.
+        Some(_) => format!("{text}."),
+    }
+}

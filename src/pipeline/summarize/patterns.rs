@@ -141,6 +141,30 @@ pub(super) static DATELINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
+/// A byline glued to the sentence it precedes ("By Jane Doe and John Roe | The EU…",
+/// "Words by Jane Doe — The EU…"); group 1 is where the sentence starts.
+pub(super) static BYLINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?i:by|written by|words by|story by|reporting by|posted by)\s+",
+        r"\p{Lu}[\p{L}.'’-]*(?:\s+(?:\p{Lu}[\p{L}.'’-]*|and|&|van|von|de|der|da|di|le|la)|,\s*\p{Lu}[\p{L}.'’-]*){0,8}",
+        r"\s*(?:[|·•—–]|\s-)\s*(\p{Lu}|\d|[\x22“‘'])",
+    ))
+    .ok()
+});
+
+/// A date opening the sentence as a dateline ("March 3, 2026 — ", "Mar 3, 2026 | ",
+/// "2026-03-03 - "); group 1 is where the sentence starts.
+pub(super) static DATE_DATELINE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?",
+        r"(?:(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}",
+        r"|\d{1,2}\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}",
+        r"|\d{4}-\d{2}-\d{2})",
+        r"\s*(?:[|·•—–]|\s-)\s*(\p{Lu}|\d|[\x22“‘'])",
+    ))
+    .ok()
+});
+
 pub(super) static ARTEFACT_NN: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"([.!?:])nn(\p{Lu})").ok());
 pub(super) static ARTEFACT_MARKER: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)[OC]_(?:LI|FIG|TABLE|TBL|FLOAT|NO)").ok());

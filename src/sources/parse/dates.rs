@@ -75,7 +75,8 @@ fn parse_rfc822_loose(s: &str) -> Option<DateTime<Utc>> {
             let (second, nanos) = match parts.next() {
                 Some(sec) => {
                     let (whole, frac) = sec.split_once('.').unwrap_or((sec, ""));
-                    let frac = &frac[..frac.len().min(9)];
+                    // Nanoseconds take nine digits; the cut must land on a character ("45.123456789é").
+                    let frac = &frac[..frac.floor_char_boundary(9)];
                     let nanos = if frac.is_empty() {
                         0
                     } else {
@@ -260,5 +261,21 @@ impl Cursor<'_> {
 
     fn rest(&self) -> &str {
         &self.s[self.pos..]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_fraction_of_a_second_ending_in_a_multibyte_character_does_not_panic() {
+        // The nine-digit cut used to land inside 'é' (bytes 8..10 of the fraction). As with
+        // a tenth digit, what lies past the nanoseconds is ignored.
+        let parsed = parse_date("Mon, 2 Feb 2026 12:30:45.12345678é GMT");
+        assert_eq!(
+            parsed.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2026-02-02T12:30:45.123456780+00:00")
+        );
     }
 }
