@@ -55,18 +55,7 @@ fn main() {
         let mut ids = Vec::new();
         for (s, source_id) in source_ids.iter().enumerate() {
             let per_source = ARTICLES / SOURCES + usize::from(s < ARTICLES % SOURCES);
-            let batch: Vec<Article> = (0..per_source)
-                .map(|k| {
-                    let n = s * 1000 + k;
-                    let mut article = pool[n % pool.len()].clone();
-                    article.guid = format!("bench-{n}");
-                    article.url = Some(format!("https://source{s}.example/{k}"));
-                    // Spread over the window, never in the future.
-                    article.published_at = now - chrono::Duration::seconds(((n * 7919) % 86_000) as i64);
-                    article.fetched_at = now;
-                    article
-                })
-                .collect();
+            let batch = common::day_of_news(&pool, s, per_source, now, "bench");
             let outcome = app.store.insert_articles(*source_id, &batch).await.expect("insert");
             ids.extend(outcome.inserted.iter().map(|(_, id)| *id));
         }

@@ -54,21 +54,14 @@ const SOURCES: usize = 90;
 const SERVERS: usize = 100;
 const MIN_SCORE: u8 = 15;
 const MAX_ITEMS: usize = 10;
-const TOPICS: [&str; 13] = [
-    "models",
-    "agents",
-    "research",
-    "hardware",
-    "policy-safety",
-    "open-source",
-    "business",
-    "robotics",
-    "security",
-    "science",
-    "coding",
-    "multimodal",
-    "podcasts",
-];
+/// The built-in topics (13): one edition each in the run.
+fn topics() -> Vec<String> {
+    newsdesk::editor::builtin_catalogue()
+        .into_iter()
+        .map(|t| t.slug)
+        .collect()
+}
+
 /// Five ways of writing the same daily instant.
 const ZONES: [&str; 5] = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Asia/Kolkata"];
 const FIRST_CHANNEL: u64 = 1_187_400_000_001_000_000;
@@ -162,17 +155,7 @@ async fn prepare(pool: &[Article], channels: usize, now: DateTime<Utc>) -> Setup
     let mut ids = Vec::new();
     for (s, source_id) in common::add_sources(&app, SOURCES, slot).await.into_iter().enumerate() {
         let per_source = ARTICLES / SOURCES + usize::from(s < ARTICLES % SOURCES);
-        let batch: Vec<Article> = (0..per_source)
-            .map(|k| {
-                let n = s * 1000 + k;
-                let mut article = pool[n % pool.len()].clone();
-                article.guid = format!("bench-{n}");
-                article.url = Some(format!("https://source{s}.example/{k}"));
-                article.published_at = slot - chrono::Duration::seconds(60 + ((n * 7919) % 86_000) as i64);
-                article.fetched_at = article.published_at + chrono::Duration::minutes(5);
-                article
-            })
-            .collect();
+        let batch = common::day_of_news(pool, s, per_source, slot - chrono::Duration::seconds(60), "bench");
         let outcome = app.store.insert_articles(source_id, &batch).await.expect("insert");
         ids.extend(outcome.inserted.iter().map(|(_, id)| *id));
     }
@@ -189,13 +172,14 @@ async fn prepare(pool: &[Article], channels: usize, now: DateTime<Utc>) -> Setup
             )
         })
         .collect();
+    let topics = topics();
     for i in 0..channels {
-        let (schedule, timezone) = &schedules[(i / TOPICS.len()) % schedules.len()];
+        let (schedule, timezone) = &schedules[(i / topics.len()) % schedules.len()];
         let new = NewSubscription {
             platform: Platform::Discord.as_str().to_string(),
             scope: format!("discord:{}", 1_000_000 + i % SERVERS),
             channel: (FIRST_CHANNEL + i as u64).to_string(),
-            topic: TOPICS[i % TOPICS.len()].to_string(),
+            topic: topics[i % topics.len()].clone(),
             mode: "digest".to_string(),
             schedule: Some(schedule.clone()),
             timezone: timezone.clone(),
@@ -220,7 +204,7 @@ async fn run(channels: usize, discord_channels: usize, latency: Duration, compos
     let now = Utc::now();
     println!(
         "editions: {channels} digest subscriptions ({} topics × {} schedules, {SERVERS} servers), a day of {ARTICLES} articles from {SOURCES} sources",
-        TOPICS.len(),
+        topics().len(),
         ZONES.len()
     );
 
@@ -232,10 +216,10 @@ async fn run(channels: usize, discord_channels: usize, latency: Duration, compos
     let cpu = common::cpu_time();
     let wall = Instant::now();
     let mut items = 0;
-    for topic in TOPICS {
+    for topic in topics() {
         let request = DigestRequest {
             scope: String::new(),
-            topic: Some(topic.to_string()),
+            topic: Some(topic),
             hours: 24,
             max_items: MAX_ITEMS,
             min_score: MIN_SCORE,
@@ -252,7 +236,7 @@ async fn run(channels: usize, discord_channels: usize, latency: Duration, compos
     let alone_cpu = common::cpu_time().saturating_sub(cpu);
     println!(
         "  1. composing the {} editions alone: {:.2} s CPU, {:.2} s wall, {items} items in all",
-        TOPICS.len(),
+        topics().len(),
         alone_cpu.as_secs_f64(),
         wall.elapsed().as_secs_f64()
     );

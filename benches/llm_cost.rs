@@ -340,17 +340,7 @@ async fn fill(app: &App, pool: &[Article], now: DateTime<Utc>) -> Vec<Stored> {
         };
         let source_id = app.store.add_source(&new, now).await.expect("source").expect("new").id;
         let per_source = ARTICLES / SOURCES + usize::from(s < ARTICLES % SOURCES);
-        let batch: Vec<Article> = (0..per_source)
-            .map(|k| {
-                let n = s * 1000 + k;
-                let mut article = pool[n % pool.len()].clone();
-                article.guid = format!("bench-{n}");
-                article.url = Some(format!("https://source{s}.example/{k}"));
-                article.published_at = now - chrono::Duration::seconds(((n * 7919) % 86_000) as i64);
-                article.fetched_at = now;
-                article
-            })
-            .collect();
+        let batch = common::day_of_news(pool, s, per_source, now, "bench");
         let outcome = app.store.insert_articles(source_id, &batch).await.expect("insert");
         for (article, id) in batch.iter().zip(outcome.inserted.iter().map(|(_, id)| *id)) {
             stored.push(Stored {

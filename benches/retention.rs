@@ -20,7 +20,7 @@ use newsdesk::domain::Article;
 use newsdesk::metrics::Metrics;
 use newsdesk::ops::Health;
 use newsdesk::scheduler::Scheduler;
-use newsdesk::store::{NewEdition, NewSubscription};
+use newsdesk::store::{DigestSent, NewEdition, NewSubscription};
 
 const SOURCES: usize = 90;
 const SUBSCRIPTIONS: usize = 100;
@@ -107,23 +107,12 @@ async fn simulate(
     let scheduler = Scheduler::new(app.clone(), Sinks::new(), Metrics::new(), Health::new(), Clock::System);
     let started = Instant::now();
     let mut rows = Vec::new();
-    let mut n = 0usize;
     for day in 1..=days {
         let now = start + Duration::days(day as i64);
         let mut ids = Vec::new();
         for (s, source_id) in sources.iter().enumerate() {
             let count = per_day / SOURCES + usize::from(s < per_day % SOURCES);
-            let batch: Vec<Article> = (0..count)
-                .map(|k| {
-                    n += 1;
-                    let mut article = pool[n % pool.len()].clone();
-                    article.guid = format!("day{day}-{s}-{k}");
-                    article.url = Some(format!("https://source{s}.example/{day}/{k}"));
-                    article.published_at = now - Duration::seconds(((n * 7919) % 86_000) as i64);
-                    article.fetched_at = now;
-                    article
-                })
-                .collect();
+            let batch = common::day_of_news(pool, s, count, now, &format!("day{day}"));
             let outcome = app.store.insert_articles(*source_id, &batch).await.expect("insert");
             ids.extend(outcome.inserted.iter().map(|(_, id)| *id));
         }
@@ -144,18 +133,24 @@ async fn simulate(
             )
             .await
             .expect("edition");
-        for &sub in &subscriptions {
-            let item = format!("digest:{}", now.timestamp());
-            app.store.begin_delivery(sub, &item, &item, now).await.expect("begin");
-            app.store
-                .finish_delivery(sub, &item, &["1".to_string(), "2".to_string()], now)
-                .await
-                .expect("finish");
-            app.store
-                .record_digest(sub, edition, (now - Duration::days(1), now), 10, now)
-                .await
-                .expect("record");
-        }
+        let claims: Vec<(i64, String, String)> = subscriptions
+            .iter()
+            .map(|&sub| (sub, format!("digest:{}", now.timestamp()), format!("nonce-{sub}-{day}")))
+            .collect();
+        app.store.begin_deliveries(&claims, now).await.expect("claim");
+        let sent: Vec<DigestSent> = claims
+            .into_iter()
+            .map(|(subscription_id, item, _)| DigestSent {
+                subscription_id,
+                item,
+                message_ids: vec!["1".to_string(), "2".to_string()],
+                edition_id: edition,
+                window: (now - Duration::days(1), now),
+                items: 10,
+                next: now + Duration::days(1),
+            })
+            .collect();
+        app.store.record_digests_sent(&sent, now).await.expect("record");
         scheduler.maintain(now).await.expect("maintain");
         if day % 15 == 0 || day == days {
             let articles = app.store.count_articles().await.expect("count");

@@ -131,3 +131,26 @@ pub async fn add_sources(app: &newsdesk::app::App, count: usize, at: chrono::Dat
     }
     ids
 }
+
+/// `count` articles for source number `s`: texts from the pool, guid `<tag>-<n>`, URL
+/// `https://source<s>.example/<tag>/<k>`, published over the day before `before` (never in
+/// the future) and fetched at `before`.
+pub fn day_of_news(
+    pool: &[newsdesk::domain::Article],
+    s: usize,
+    count: usize,
+    before: chrono::DateTime<chrono::Utc>,
+    tag: &str,
+) -> Vec<newsdesk::domain::Article> {
+    (0..count)
+        .map(|k| {
+            let n = s * 1000 + k;
+            let mut article = pool[n % pool.len()].clone();
+            article.guid = format!("{tag}-{n}");
+            article.url = Some(format!("https://source{s}.example/{tag}/{k}"));
+            article.published_at = before - chrono::Duration::seconds(((n * 7919) % 86_000) as i64);
+            article.fetched_at = before;
+            article
+        })
+        .collect()
+}

@@ -591,7 +591,7 @@ impl Store {
     }
 
     /// Keeps a composed edition (its Markdown and statistics, once for all the channels that
-    /// receive it); returns its id for [`Store::record_digest`].
+    /// receive it); returns its id for [`Store::record_digests_sent`].
     pub async fn record_edition(&self, edition: &NewEdition<'_>, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let id = sqlx::query_scalar(
             "INSERT INTO editions (topic, window_start, window_end, items, stats, markdown, created_at) \
@@ -607,31 +607,6 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok(id)
-    }
-
-    /// Notes that a subscription received an edition, for `/stats` and later reference.
-    pub async fn record_digest(
-        &self,
-        subscription_id: i64,
-        edition_id: i64,
-        window: (DateTime<Utc>, DateTime<Utc>),
-        items: i64,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        // The text lives once in `editions`; these columns stay for older rows.
-        sqlx::query(
-            "INSERT INTO digests (subscription_id, edition_id, window_start, window_end, items, stats, markdown, created_at) \
-             VALUES (?, ?, ?, ?, ?, '', '', ?)",
-        )
-        .bind(subscription_id)
-        .bind(edition_id)
-        .bind(window.0.timestamp())
-        .bind(window.1.timestamp())
-        .bind(items)
-        .bind(now.timestamp())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
     }
 
     pub async fn delivery_counts(
